@@ -1,0 +1,290 @@
+#include "isolate/environment.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace isorun {
+
+namespace {
+
+// Process-wide on purpose: a freed isolate's address can be reused by an isolate of another
+// Node environment, so create/register and unregister/dispose must never interleave.
+std::mutex& LifecycleMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+uint64_t ThisThreadId() {
+  static std::atomic<uint64_t> next{1};
+  thread_local uint64_t id = next.fetch_add(1);
+  return id;
+}
+
+constexpr int kJobsPerTurn = 32;  // then the thread moves on, so one busy isolate cannot hog it
+
+class PlatformJob : public Environment::Job {
+ public:
+  explicit PlatformJob(std::unique_ptr<v8::Task> task) : task_(std::move(task)) {}
+  void Run(Environment& env) override { task_->Run(); }
+  void Cancel() override {}
+
+ private:
+  std::unique_ptr<v8::Task> task_;
+};
+
+v8::MaybeLocal<v8::Promise> RejectDynamicImport(v8::Local<v8::Context> context, v8::Local<v8::Data> options,
+                                                v8::Local<v8::Value> resource, v8::Local<v8::String> specifier,
+                                                v8::Local<v8::FixedArray> assertions) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return {};
+  auto message = v8::String::NewFromUtf8Literal(isolate, "import() is not available in isorun guests");
+  resolver->Reject(context, v8::Exception::TypeError(message)).Check();
+  return resolver->GetPromise();
+}
+
+bool RefuseWasm(v8::Local<v8::Context> context, v8::Local<v8::String> source) { return false; }
+
+}  // namespace
+
+Environment::Environment(const Services& services, Options options)
+    : services_(services),
+      options_(std::move(options)),
+      allocator_(std::make_shared<LimitedAllocator>(options_.memory_limit_bytes)) {}
+
+std::shared_ptr<Environment> Environment::Create(const Services& services, Options options) {
+  std::shared_ptr<Environment> env(new Environment(services, std::move(options)));
+  env->task_runner_ = std::make_shared<GuestTaskRunner>(std::weak_ptr<PlatformTaskSink>(env));
+  env->delegate_ = std::make_unique<GuestPlatformDelegate>(env->task_runner_);
+  env->Initialize();
+  return env;
+}
+
+void Environment::Initialize() {
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator_shared = allocator_;
+  size_t limit = options_.memory_limit_bytes;
+  // A small young generation keeps idle isolates cheap and leaves the cap to the old generation.
+  size_t young = std::clamp<size_t>(limit / 16, size_t{1} << 20, size_t{8} << 20);
+  params.constraints.set_max_young_generation_size_in_bytes(young);
+  params.constraints.set_max_old_generation_size_in_bytes(limit - young);
+  {
+    std::lock_guard<std::mutex> lifecycle(LifecycleMutex());
+    isolate_ = v8::Isolate::Allocate();
+    services_.platform->RegisterIsolate(isolate_, delegate_.get());
+    v8::Isolate::Initialize(isolate_, params);
+  }
+  v8::Locker locker(isolate_);
+  v8::Isolate::Scope scope(isolate_);
+  isolate_->SetData(0, this);
+  isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  isolate_->AddNearHeapLimitCallback(&Environment::OnNearHeapLimit, this);
+  isolate_->AddGCEpilogueCallback(&Environment::OnGCEpilogue, this);
+  isolate_->SetAllowWasmCodeGenerationCallback(&RefuseWasm);
+  isolate_->SetHostImportModuleDynamicallyCallback(&RejectDynamicImport);
+  services_.counters->isolates_created.fetch_add(1);
+}
+
+Environment::~Environment() { Dispose(); }
+
+Environment::Lock::Lock(Environment& env) : env_(env) {
+  if (env.owner_thread_.load() == ThisThreadId()) throw ReentryError();
+  exec_ = std::unique_lock<std::mutex>(env.exec_mutex_);
+  if (env.isolate_ == nullptr || env.disposing_.load()) throw DisposedError();
+  env.owner_thread_.store(ThisThreadId());
+  locker_.emplace(env.isolate_);
+  isolate_scope_.emplace(env.isolate_);
+  handle_scope_.emplace(env.isolate_);
+  env.ProcessReleases();
+}
+
+Environment::Lock::~Lock() {
+  handle_scope_.reset();
+  isolate_scope_.reset();
+  locker_.reset();
+  env_.owner_thread_.store(0);
+}
+
+bool Environment::HeldByCurrentThread() const { return owner_thread_.load() == ThisThreadId(); }
+
+void Environment::Post(std::unique_ptr<Job> job) {
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  if (disposing_.load()) {
+    lock.unlock();
+    job->Cancel();
+    return;
+  }
+  queue_.push_back(std::move(job));
+  if (scheduled_) return;
+  scheduled_ = true;
+  lock.unlock();
+  services_.pool->Post([self = shared_from_this()] { self->Drain(); });
+}
+
+void Environment::PostPlatformTask(std::unique_ptr<v8::Task> task, double delay_seconds) {
+  auto job = std::make_unique<PlatformJob>(std::move(task));
+  if (delay_seconds <= 0) {
+    Post(std::move(job));
+    return;
+  }
+  std::weak_ptr<Environment> weak = shared_from_this();
+  auto pending = std::make_shared<std::unique_ptr<Job>>(std::move(job));
+  auto deadline = TimerThread::Clock::now() + std::chrono::duration_cast<TimerThread::Clock::duration>(
+                                                  std::chrono::duration<double>(delay_seconds));
+  services_.timers->Schedule(deadline, [weak, pending] {
+    if (auto env = weak.lock()) env->Post(std::move(*pending));
+  });
+}
+
+void Environment::Drain() {
+  try {
+    Lock lock(*this);
+    for (int ran = 0; ran < kJobsPerTurn && !memory_exceeded_.load() && !disposing_.load(); ++ran) {
+      std::unique_ptr<Job> job;
+      {
+        std::lock_guard<std::mutex> queue_lock(queue_mutex_);
+        if (queue_.empty()) break;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      job->Run(*this);
+    }
+  } catch (const DisposedError&) {
+    // Dispose() has cancelled the queue.
+  }
+  if (memory_exceeded_.load()) Dispose();
+  std::unique_lock<std::mutex> queue_lock(queue_mutex_);
+  if (queue_.empty() || disposing_.load()) {
+    scheduled_ = false;
+    return;
+  }
+  queue_lock.unlock();
+  services_.pool->Post([self = shared_from_this()] { self->Drain(); });
+}
+
+void Environment::Dispose() {
+  std::deque<std::unique_ptr<Job>> cancelled;
+  {
+    std::lock_guard<std::mutex> queue_lock(queue_mutex_);
+    if (disposing_.exchange(true)) return;
+    cancelled.swap(queue_);
+  }
+  for (auto& job : cancelled) job->Cancel();
+  cancelled.clear();
+
+  // Stop any run; a terminate sent between two runs can be cancelled by the first, so repeat.
+  std::unique_lock<std::mutex> exec(exec_mutex_, std::defer_lock);
+  while (!exec.try_lock()) {
+    if (isolate_ != nullptr) isolate_->TerminateExecution();
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  if (isolate_ == nullptr) return;
+  {
+    v8::Locker locker(isolate_);
+    v8::Isolate::Scope scope(isolate_);
+    v8::HandleScope handles(isolate_);
+    for (auto& entry : suspended_) entry.second->Cancel();
+    suspended_.clear();
+    values_.Clear();
+    contexts_.Clear();
+    scripts_.Clear();
+    default_context_.Reset();
+  }
+  FreeIsolate();
+}
+
+void Environment::FreeIsolate() {
+  std::lock_guard<std::mutex> lifecycle(LifecycleMutex());
+  services_.platform->UnregisterIsolate(isolate_);
+  isolate_->Dispose();
+  isolate_ = nullptr;
+  services_.counters->isolates_disposed.fetch_add(1);
+}
+
+void Environment::Release(HandleKind kind, uint64_t id) {
+  std::lock_guard<std::mutex> lock(release_mutex_);
+  releases_.emplace_back(kind, id);
+}
+
+void Environment::ProcessReleases() {
+  std::vector<std::pair<HandleKind, uint64_t>> releases;
+  {
+    std::lock_guard<std::mutex> lock(release_mutex_);
+    if (releases_.empty()) return;
+    releases.swap(releases_);
+  }
+  for (auto [kind, id] : releases) {
+    switch (kind) {
+      case HandleKind::kValue:
+        values_.Remove(id);
+        break;
+      case HandleKind::kContext:
+        contexts_.Remove(id);
+        break;
+      case HandleKind::kScript:
+        scripts_.Remove(id);
+        break;
+    }
+  }
+}
+
+v8::Local<v8::Context> Environment::NewContext() {
+  v8::EscapableHandleScope scope(isolate_);
+  v8::Local<v8::Context> context = v8::Context::New(isolate_);
+  if (context.IsEmpty()) return {};
+  v8::Context::Scope context_scope(context);
+  // WebAssembly memory bypasses the ArrayBuffer allocator, so it would escape the memory cap.
+  if (context->Global()->Delete(context, v8::String::NewFromUtf8Literal(isolate_, "WebAssembly")).IsNothing()) {
+    return {};
+  }
+  if (options_.context_setup && !options_.context_setup->Apply(isolate_, context)) return {};
+  return scope.Escape(context);
+}
+
+v8::Local<v8::Context> Environment::DefaultContext() {
+  if (default_context_.IsEmpty()) {
+    v8::Local<v8::Context> context = v8::Context::New(isolate_);
+    if (context.IsEmpty()) return {};
+    default_context_.Reset(isolate_, context);
+  }
+  return default_context_.Get(isolate_);
+}
+
+uint64_t Environment::AddSuspended(std::unique_ptr<Suspended> op) {
+  uint64_t id = NewHandleId();
+  suspended_.emplace(id, std::move(op));
+  return id;
+}
+
+std::unique_ptr<Environment::Suspended> Environment::TakeSuspended(uint64_t id) {
+  auto found = suspended_.find(id);
+  if (found == suspended_.end()) return nullptr;
+  std::unique_ptr<Suspended> op = std::move(found->second);
+  suspended_.erase(found);
+  return op;
+}
+
+void Environment::AddTime(uint64_t cpu_ns, uint64_t wall_ns) {
+  cpu_ns_.fetch_add(cpu_ns, std::memory_order_relaxed);
+  wall_ns_.fetch_add(wall_ns, std::memory_order_relaxed);
+}
+
+size_t Environment::OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit) {
+  auto* env = static_cast<Environment*>(data);
+  env->memory_exceeded_.store(true);
+  env->isolate_->TerminateExecution();
+  // Returning the same limit aborts the process. Grant room for V8's largest single object
+  // (~1 GB) so the allocation in flight succeeds and the termination lands right after it.
+  return current_limit + (size_t{2} << 30);
+}
+
+void Environment::OnGCEpilogue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data) {
+  auto* env = static_cast<Environment*>(data);
+  v8::HeapStatistics stats;
+  isolate->GetHeapStatistics(&stats);
+  env->heap_used_.store(stats.used_heap_size(), std::memory_order_relaxed);
+  env->allocator_->set_heap_used(stats.used_heap_size());
+}
+
+}  // namespace isorun

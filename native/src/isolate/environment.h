@@ -1,0 +1,172 @@
+// One guest isolate's life: creation, its queue of work, the lock every entry takes, disposal.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+#include <vector>
+
+#include <v8.h>
+
+#include "isolate/handle_table.h"
+#include "isolate/limited_allocator.h"
+#include "isolate/services.h"
+#include "isolate/task_runner.h"
+
+namespace isorun {
+
+// Thrown (C++ only, never across V8 frames) when work reaches an isolate that is gone.
+class DisposedError : public std::runtime_error {
+ public:
+  DisposedError() : std::runtime_error("Isolate is disposed") {}
+};
+
+// Thrown when a thread that already holds an isolate's lock asks for it again.
+class ReentryError : public std::runtime_error {
+ public:
+  ReentryError()
+      : std::runtime_error(
+            "Calling a synchronous method of an isolate from code already running in that isolate is not allowed") {}
+};
+
+// Runs in every new context before anyone sees it (snapshot replay); returns false with an
+// exception pending when it fails.
+class ContextSetup {
+ public:
+  virtual ~ContextSetup() = default;
+  virtual bool Apply(v8::Isolate* isolate, v8::Local<v8::Context> context) const = 0;
+};
+
+enum class HandleKind { kValue, kContext, kScript };
+
+class Environment : public PlatformTaskSink, public std::enable_shared_from_this<Environment> {
+ public:
+  struct Options {
+    size_t memory_limit_bytes = 128u << 20;
+    std::shared_ptr<const ContextSetup> context_setup;
+  };
+
+  // Work queued on this isolate: Run() executes under the lock on an engine thread; Cancel() is
+  // called instead (on any thread) when the isolate goes away first.
+  class Job {
+   public:
+    virtual ~Job() = default;
+    virtual void Run(Environment& env) = 0;
+    virtual void Cancel() = 0;
+  };
+
+  // An operation waiting for a guest promise; cancelled if the isolate goes away first.
+  class Suspended {
+   public:
+    virtual ~Suspended() = default;
+    virtual void Cancel() = 0;
+  };
+
+  // Engine mutex → v8::Locker → Isolate::Scope → HandleScope. Throws DisposedError / ReentryError.
+  class Lock {
+   public:
+    explicit Lock(Environment& env);
+    ~Lock();
+    Lock(const Lock&) = delete;
+    Lock& operator=(const Lock&) = delete;
+
+   private:
+    Environment& env_;
+    std::unique_lock<std::mutex> exec_;
+    std::optional<v8::Locker> locker_;
+    std::optional<v8::Isolate::Scope> isolate_scope_;
+    std::optional<v8::HandleScope> handle_scope_;
+  };
+
+  static std::shared_ptr<Environment> Create(const Services& services, Options options);
+  // The Environment of a guest isolate (from inside a callback running in it).
+  static Environment* From(v8::Isolate* isolate) { return static_cast<Environment*>(isolate->GetData(0)); }
+  ~Environment() override;
+
+  void Post(std::unique_ptr<Job> job);
+  void PostPlatformTask(std::unique_ptr<v8::Task> task, double delay_seconds) override;
+
+  // Stops any run, cancels queued work and frees the isolate. Any thread not holding the lock.
+  void Dispose();
+  bool disposed() const { return disposing_.load(); }
+  // True on the thread that holds this isolate's lock.
+  bool HeldByCurrentThread() const;
+
+  // Valid only under Lock.
+  v8::Isolate* isolate() const { return isolate_; }
+  v8::Local<v8::Context> NewContext();  // under Lock; empty with an exception pending on failure
+  v8::Local<v8::Context> DefaultContext();  // a context for work that needs one but has none
+
+  uint64_t NewHandleId() { return next_handle_id_.fetch_add(1); }
+  HandleTable<v8::Value>& values() { return values_; }
+  HandleTable<v8::Context>& contexts() { return contexts_; }
+  HandleTable<v8::UnboundScript>& scripts() { return scripts_; }
+  // Thread-safe: the handle is dropped at the next entry into the isolate.
+  void Release(HandleKind kind, uint64_t id);
+
+  uint64_t AddSuspended(std::unique_ptr<Suspended> op);  // under Lock
+  std::unique_ptr<Suspended> TakeSuspended(uint64_t id);  // under Lock; null if gone
+
+  // Memory cap.
+  bool memory_exceeded() const { return memory_exceeded_.load(); }
+  size_t memory_limit() const { return allocator_->limit(); }
+  size_t external_bytes() const { return allocator_->used(); }
+  const std::shared_ptr<LimitedAllocator>& allocator() const { return allocator_; }
+  // Heap used after the last GC (no lock needed).
+  size_t heap_used_estimate() const { return heap_used_.load(std::memory_order_relaxed); }
+
+  // Time spent running guest code, in nanoseconds.
+  void AddTime(uint64_t cpu_ns, uint64_t wall_ns);
+  uint64_t cpu_ns() const { return cpu_ns_.load(std::memory_order_relaxed); }
+  uint64_t wall_ns() const { return wall_ns_.load(std::memory_order_relaxed); }
+
+  const Services& services() const { return services_; }
+
+ private:
+  Environment(const Services& services, Options options);
+  void Initialize();
+  void Drain();
+  void FreeIsolate();
+  void ProcessReleases();
+  static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
+  static void OnGCEpilogue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
+
+  Services services_;
+  Options options_;
+  std::shared_ptr<LimitedAllocator> allocator_;
+  std::shared_ptr<GuestTaskRunner> task_runner_;
+  std::unique_ptr<GuestPlatformDelegate> delegate_;
+  v8::Isolate* isolate_ = nullptr;
+
+  // Held by whoever is inside the isolate; isolate_ is null once freed.
+  std::mutex exec_mutex_;
+  std::atomic<uint64_t> owner_thread_{0};
+
+  std::mutex queue_mutex_;
+  std::deque<std::unique_ptr<Job>> queue_;
+  bool scheduled_ = false;
+  std::atomic<bool> disposing_{false};
+
+  std::mutex release_mutex_;
+  std::vector<std::pair<HandleKind, uint64_t>> releases_;
+
+  std::atomic<uint64_t> next_handle_id_{1};
+  HandleTable<v8::Value> values_;
+  HandleTable<v8::Context> contexts_;
+  HandleTable<v8::UnboundScript> scripts_;
+  v8::Global<v8::Context> default_context_;
+  std::unordered_map<uint64_t, std::unique_ptr<Suspended>> suspended_;
+
+  std::atomic<bool> memory_exceeded_{false};
+  std::atomic<size_t> heap_used_{0};
+  std::atomic<uint64_t> cpu_ns_{0};
+  std::atomic<uint64_t> wall_ns_{0};
+};
+
+}  // namespace isorun

@@ -1,0 +1,33 @@
+// ArrayBuffer allocator for one guest: counts every byte and refuses past the isolate's memory cap.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+#include <v8.h>
+
+namespace isorun {
+
+class LimitedAllocator : public v8::ArrayBuffer::Allocator {
+ public:
+  explicit LimitedAllocator(size_t limit_bytes) : limit_(limit_bytes) {}
+
+  void* Allocate(size_t length) override;
+  void* AllocateUninitialized(size_t length) override;
+  void Free(void* data, size_t length) override;
+
+  size_t used() const { return used_.load(std::memory_order_relaxed); }
+  size_t limit() const { return limit_; }
+  // Heap size after the last GC: buffers may use what the heap leaves of the cap.
+  void set_heap_used(size_t bytes) { heap_used_.store(bytes, std::memory_order_relaxed); }
+
+ private:
+  bool Admit(size_t length);
+
+  const size_t limit_;
+  // Free() runs on V8's background threads: atomics only.
+  std::atomic<size_t> used_{0};
+  std::atomic<size_t> heap_used_{0};
+};
+
+}  // namespace isorun

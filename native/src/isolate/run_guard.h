@@ -1,0 +1,32 @@
+// Per-invocation limits as an RAII scope: arms the wall-clock deadline, accounts CPU and wall time.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "isolate/environment.h"
+
+namespace isorun {
+
+class RunGuard {
+ public:
+  // timeout_ms == 0: no deadline. Must be constructed under the Environment's Lock.
+  RunGuard(Environment& env, uint64_t timeout_ms);
+  ~RunGuard();
+  RunGuard(const RunGuard&) = delete;
+  RunGuard& operator=(const RunGuard&) = delete;
+
+  bool timed_out() const { return timed_out_.load(); }
+
+ private:
+  Environment& env_;
+  uint64_t timer_id_ = 0;
+  std::atomic<bool> timed_out_{false};
+  uint64_t cpu_start_;
+  uint64_t wall_start_;
+};
+
+uint64_t ThreadCpuNanos();
+uint64_t MonotonicNanos();
+
+}  // namespace isorun

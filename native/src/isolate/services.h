@@ -1,0 +1,26 @@
+// What every guest needs from the engine that owns it: threads, the watchdog, Node's platform.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include <node.h>
+
+#include "lib/thread_pool.h"
+#include "lib/timer_thread.h"
+
+namespace isorun {
+
+struct EngineCounters {
+  std::atomic<uint64_t> isolates_created{0};
+  std::atomic<uint64_t> isolates_disposed{0};
+};
+
+struct Services {
+  ThreadPool* pool;
+  TimerThread* timers;
+  node::MultiIsolatePlatform* platform;
+  EngineCounters* counters;
+};
+
+}  // namespace isorun

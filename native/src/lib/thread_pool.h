@@ -1,0 +1,40 @@
+// A fixed set of worker threads with large stacks that run posted jobs in FIFO order.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <pthread.h>
+#include <vector>
+
+namespace isorun {
+
+class ThreadPool {
+ public:
+  // stack_bytes is set explicitly: guests recurse deep and V8 needs room below its own limit.
+  ThreadPool(size_t threads, size_t stack_bytes);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  void Post(std::function<void()> job);
+  // Runs every job already queued, then joins the threads. Idempotent.
+  void Stop();
+  size_t size() const { return threads_.size(); }
+
+ private:
+  static void* Main(void* self);
+  void Loop();
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<pthread_t> threads_;
+  size_t idle_ = 0;
+  bool stopping_ = false;
+  bool joined_ = false;
+};
+
+}  // namespace isorun

@@ -1,0 +1,69 @@
+// The engine as one Node environment sees it: threads, watchdog, guests, and the way results come home.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <napi.h>
+
+#include "isolate/environment.h"
+#include "isolate/services.h"
+#include "lib/thread_pool.h"
+#include "lib/timer_thread.h"
+#include "transfer/transferable.h"
+
+namespace isorun {
+
+class Task;
+
+// An asynchronous task on its way back to the Node thread.
+struct Completion {
+  std::unique_ptr<Task> task;
+  napi_deferred deferred = nullptr;  // null for "ignored" calls
+  class Addon* addon = nullptr;
+};
+
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports);
+  ~Addon();
+
+  static Addon& Of(Napi::Env env) { return *env.GetInstanceData<Addon>(); }
+
+  std::shared_ptr<Environment> NewEnvironment(Environment::Options options);
+  const Services& services() const { return services_; }
+  const std::shared_ptr<HostValues>& host_values() const { return host_values_; }
+
+  // Node thread: an async task starts (keeps the event loop alive until it completes).
+  void BeginAsync();
+  // Any thread: deliver a finished task to the Node thread.
+  void PostCompletion(std::unique_ptr<Completion> completion);
+  void Shutdown();
+
+  Napi::FunctionReference reference_class;
+  Napi::FunctionReference external_copy_class;
+  Napi::FunctionReference transferred_class;
+  Napi::FunctionReference context_class;
+  Napi::FunctionReference script_class;
+  Napi::ObjectReference internal_token;
+
+ private:
+  Napi::Value ShutdownMethod(const Napi::CallbackInfo& info);
+  Napi::Value Stats(const Napi::CallbackInfo& info);
+  static void CallJs(napi_env env, napi_value callback, void* context, void* data);
+  static void CleanupHook(void* data);
+  void Complete(Napi::Env env, std::unique_ptr<Completion> completion);
+
+  napi_env env_;
+  std::unique_ptr<ThreadPool> pool_;
+  std::unique_ptr<TimerThread> timers_;
+  EngineCounters counters_;
+  Services services_;
+  std::shared_ptr<HostValues> host_values_;
+  napi_threadsafe_function completions_ = nullptr;
+  size_t outstanding_ = 0;
+  bool shut_down_ = false;
+  std::vector<std::weak_ptr<Environment>> environments_;
+};
+
+}  // namespace isorun

@@ -1,0 +1,43 @@
+#include "module/classes.h"
+#include "module/handles.h"
+
+namespace isorun {
+
+ContextHandle::Data::~Data() {
+  if (env) env->Release(HandleKind::kContext, id);
+}
+
+ContextHandle::ContextHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ContextHandle>(info) {
+  data_ = TakeInternalArgs<Data>(info);
+  if (!data_) throw Napi::TypeError::New(info.Env(), "Context: use isolate.createContext()");
+  global_ = Napi::Persistent(NewReferenceObject(info.Env(), data_->global));
+  Tag(info.Env(), info.This().As<Napi::Object>(), kContextTag);
+}
+
+Napi::Function ContextHandle::Define(Napi::Env env) {
+  return DefineClass(env, "Context",
+                     {
+                         InstanceAccessor("global", &ContextHandle::Global, nullptr),
+                         InstanceMethod("globalReference", &ContextHandle::Global),
+                         InstanceMethod("release", &ContextHandle::Release),
+                     });
+}
+
+std::shared_ptr<ContextHandle::Data> ContextHandle::FromValue(Napi::Value value, const std::string& what) {
+  if (!HasTag(value.Env(), value, kContextTag)) throw Napi::TypeError::New(value.Env(), what + " must be a Context");
+  auto data = ObjectWrap<ContextHandle>::Unwrap(value.As<Napi::Object>())->data_;
+  if (!data) throw Napi::Error::New(value.Env(), "Context has been released");
+  return data;
+}
+
+Napi::Value ContextHandle::Global(const Napi::CallbackInfo& info) {
+  if (!data_) throw Napi::Error::New(info.Env(), "Context has been released");
+  return global_.Value();
+}
+
+Napi::Value ContextHandle::Release(const Napi::CallbackInfo& info) {
+  data_.reset();
+  return info.Env().Undefined();
+}
+
+}  // namespace isorun

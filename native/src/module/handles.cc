@@ -1,0 +1,99 @@
+#include "module/handles.h"
+
+#include "module/classes.h"
+#include "transfer/external_copy.h"
+
+namespace isorun {
+
+const napi_type_tag kReferenceTag = {0x6a1f0b2c5d3e4f70, 0x8192a3b4c5d6e7f8};
+const napi_type_tag kExternalCopyTag = {0x6a1f0b2c5d3e4f71, 0x8192a3b4c5d6e7f8};
+const napi_type_tag kTransferredTag = {0x6a1f0b2c5d3e4f72, 0x8192a3b4c5d6e7f8};
+const napi_type_tag kContextTag = {0x6a1f0b2c5d3e4f73, 0x8192a3b4c5d6e7f8};
+const napi_type_tag kScriptTag = {0x6a1f0b2c5d3e4f74, 0x8192a3b4c5d6e7f8};
+const napi_type_tag kIsolateTag = {0x6a1f0b2c5d3e4f75, 0x8192a3b4c5d6e7f8};
+
+bool HasTag(Napi::Env env, Napi::Value value, const napi_type_tag& tag) {
+  if (!value.IsObject()) return false;
+  bool result = false;
+  napi_check_object_type_tag(env, value, &tag, &result);
+  return result;
+}
+
+void Tag(Napi::Env env, Napi::Object object, const napi_type_tag& tag) { napi_type_tag_object(env, object, &tag); }
+
+napi_value InternalToken(Napi::Env env) { return Addon::Of(env).internal_token.Value(); }
+
+namespace {
+// A transferable shared by every pass of one copyInto()/derefInto() value.
+class SharedTransfer : public Transferable {
+ public:
+  explicit SharedTransfer(std::shared_ptr<Transferable> value) : value_(std::move(value)) {}
+  v8::MaybeLocal<v8::Value> TransferIn(const TransferTarget& target) override { return value_->TransferIn(target); }
+
+ private:
+  std::shared_ptr<Transferable> value_;
+};
+}  // namespace
+
+std::unique_ptr<Transferable> RecognizeHandle(Napi::Env env, Napi::Object object) {
+  if (HasTag(env, object, kReferenceTag)) {
+    const auto& value = ReferenceHandle::Unwrap(object)->value();
+    if (!value) throw Napi::Error::New(env, "Reference has been released");
+    return std::make_unique<ReferenceTransfer>(value);
+  }
+  if (HasTag(env, object, kExternalCopyTag)) {
+    const auto& data = ExternalCopyHandle::Unwrap(object)->data();
+    if (!data) throw Napi::Error::New(env, "ExternalCopy has been released");
+    return std::make_unique<ExternalCopyTransfer>(data);
+  }
+  if (HasTag(env, object, kTransferredTag)) {
+    return std::make_unique<SharedTransfer>(TransferredHandle::Unwrap(object)->value());
+  }
+  return nullptr;
+}
+
+Napi::Object NewReferenceObject(Napi::Env env, std::shared_ptr<RemoteValue> value) {
+  return Addon::Of(env).reference_class.New(InternalArgs(env, std::move(value)));
+}
+
+Napi::Object NewExternalCopyObject(Napi::Env env, std::shared_ptr<ExternalCopyData> data) {
+  return Addon::Of(env).external_copy_class.New(InternalArgs(env, std::move(data)));
+}
+
+Napi::Object NewTransferredObject(Napi::Env env, std::shared_ptr<Transferable> value) {
+  return Addon::Of(env).transferred_class.New(InternalArgs(env, std::move(value)));
+}
+
+Environment& Live(Napi::Env env, const std::shared_ptr<Environment>& target) {
+  if (!target || target->disposed()) throw Napi::Error::New(env, "Isolate is disposed");
+  return *target;
+}
+
+void DefineClasses(Napi::Env env, Napi::Object exports, Addon& addon) {
+  Napi::Function isolate = IsolateHandle::Define(env);
+  Napi::Function context = ContextHandle::Define(env);
+  Napi::Function script = ScriptHandle::Define(env);
+  Napi::Function reference = ReferenceHandle::Define(env);
+  Napi::Function external_copy = ExternalCopyHandle::Define(env);
+  Napi::Function transferred = TransferredHandle::Define(env);
+  addon.context_class = Napi::Persistent(context);
+  addon.script_class = Napi::Persistent(script);
+  addon.reference_class = Napi::Persistent(reference);
+  addon.external_copy_class = Napi::Persistent(external_copy);
+  addon.transferred_class = Napi::Persistent(transferred);
+  exports.Set("Isolate", isolate);
+  exports.Set("Context", context);
+  exports.Set("Script", script);
+  exports.Set("Reference", reference);
+  exports.Set("ExternalCopy", external_copy);
+}
+
+TransferredHandle::TransferredHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TransferredHandle>(info) {
+  value_ = TakeInternalArgs<Transferable>(info);
+  if (!value_) throw Napi::TypeError::New(info.Env(), "This object is made by copyInto() and derefInto() only");
+  Tag(info.Env(), info.This().As<Napi::Object>(), kTransferredTag);
+}
+
+Napi::Function TransferredHandle::Define(Napi::Env env) { return DefineClass(env, "Transferred", {}); }
+
+}  // namespace isorun

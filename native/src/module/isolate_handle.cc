@@ -1,0 +1,259 @@
+#include <cmath>
+
+#include "module/args.h"
+#include "module/classes.h"
+#include "module/convert.h"
+#include "module/handles.h"
+#include "module/invoke.h"
+#include "transfer/error_copy.h"
+
+namespace isorun {
+
+namespace {
+
+class CompileTask : public Task {
+ public:
+  CompileTask(std::shared_ptr<Environment> env, std::unique_ptr<Transferable> code,
+              std::unique_ptr<Transferable> filename, int line_offset, int column_offset)
+      : env_(std::move(env)),
+        code_(std::move(code)),
+        filename_(std::move(filename)),
+        line_offset_(line_offset),
+        column_offset_(column_offset) {}
+
+  void Run(Environment& env, TaskControl& control) override {
+    v8::Isolate* isolate = env.isolate();
+    v8::Local<v8::Context> context = env.DefaultContext();
+    v8::Context::Scope context_scope(context);
+    v8::TryCatch try_catch(isolate);
+    TransferTarget target = GuestTarget(env, context);
+    v8::Local<v8::Value> code;
+    v8::Local<v8::Value> filename;
+    v8::Local<v8::UnboundScript> script;
+    if (code_->TransferIn(target).ToLocal(&code) && filename_->TransferIn(target).ToLocal(&filename)) {
+      v8::ScriptOrigin origin(isolate, filename, line_offset_, column_offset_);
+      v8::ScriptCompiler::Source source(code.As<v8::String>(), origin);
+      if (v8::ScriptCompiler::CompileUnboundScript(isolate, &source).ToLocal(&script)) {
+        id_ = env.NewHandleId();
+        env.scripts().Put(id_, isolate, script);
+        return;
+      }
+    }
+    if (env.memory_exceeded()) {
+      error = MemoryLimitError();
+    } else {
+      error = ErrorCopy::Capture(isolate, context, try_catch.Exception(), try_catch.Message());
+    }
+  }
+
+  Napi::Value Finish(Napi::Env env) override {
+    auto data = std::make_shared<ScriptHandle::Data>();
+    data->env = env_;
+    data->id = id_;
+    return Addon::Of(env).script_class.New(InternalArgs(env, std::move(data)));
+  }
+
+ private:
+  std::shared_ptr<Environment> env_;
+  std::unique_ptr<Transferable> code_;
+  std::unique_ptr<Transferable> filename_;
+  int line_offset_;
+  int column_offset_;
+  uint64_t id_ = 0;
+};
+
+class CreateContextTask : public Task {
+ public:
+  explicit CreateContextTask(std::shared_ptr<Environment> env) : env_(std::move(env)) {}
+
+  void Run(Environment& env, TaskControl& control) override {
+    v8::Isolate* isolate = env.isolate();
+    v8::TryCatch try_catch(isolate);
+    v8::Local<v8::Context> context = env.NewContext();
+    if (context.IsEmpty()) {
+      if (env.memory_exceeded()) {
+        error = MemoryLimitError();
+      } else if (try_catch.HasCaught()) {
+        error = ErrorCopy::Capture(isolate, env.DefaultContext(), try_catch.Exception(), try_catch.Message());
+      } else {
+        error = std::make_unique<ErrorCopy>("Error", "Could not create a context");
+      }
+      return;
+    }
+    id_ = env.NewHandleId();
+    env.contexts().Put(id_, isolate, context);
+    global_id_ = env.NewHandleId();
+    env.values().Put(global_id_, isolate, context->Global());
+  }
+
+  Napi::Value Finish(Napi::Env env) override {
+    auto data = std::make_shared<ContextHandle::Data>();
+    data->env = env_;
+    data->id = id_;
+    data->global = std::make_shared<RemoteValue>();
+    data->global->owner = env_;
+    data->global->id = global_id_;
+    data->global->type_of = "object";
+    return Addon::Of(env).context_class.New(InternalArgs(env, std::move(data)));
+  }
+
+ private:
+  std::shared_ptr<Environment> env_;
+  uint64_t id_ = 0;
+  uint64_t global_id_ = 0;
+};
+
+class HeapStatisticsTask : public Task {
+ public:
+  void Run(Environment& env, TaskControl& control) override {
+    env.isolate()->GetHeapStatistics(&stats_);
+    external_ = env.external_bytes();
+  }
+
+  Napi::Value Finish(Napi::Env env) override {
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("total_heap_size", double(stats_.total_heap_size()));
+    out.Set("total_heap_size_executable", double(stats_.total_heap_size_executable()));
+    out.Set("total_physical_size", double(stats_.total_physical_size()));
+    out.Set("total_available_size", double(stats_.total_available_size()));
+    out.Set("used_heap_size", double(stats_.used_heap_size()));
+    out.Set("heap_size_limit", double(stats_.heap_size_limit()));
+    out.Set("malloced_memory", double(stats_.malloced_memory()));
+    out.Set("peak_malloced_memory", double(stats_.peak_malloced_memory()));
+    out.Set("does_zap_garbage", double(stats_.does_zap_garbage()));
+    out.Set("number_of_native_contexts", double(stats_.number_of_native_contexts()));
+    out.Set("number_of_detached_contexts", double(stats_.number_of_detached_contexts()));
+    out.Set("total_global_handles_size", double(stats_.total_global_handles_size()));
+    out.Set("used_global_handles_size", double(stats_.used_global_handles_size()));
+    out.Set("external_memory", double(stats_.external_memory()));
+    out.Set("externally_allocated_size", double(external_));
+    return out;
+  }
+
+ private:
+  v8::HeapStatistics stats_;
+  size_t external_ = 0;
+};
+
+int IntegerOption(Napi::Object options, const char* key, const std::string& what) {
+  Napi::Value value = options.Get(key);
+  if (value.IsUndefined()) return 0;
+  if (!value.IsNumber()) args::ThrowType(options.Env(), what + " option '" + key + "' must be a number");
+  double number = value.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(number) || std::floor(number) != number || std::fabs(number) > 1e9) {
+    args::ThrowRange(options.Env(), what + " option '" + key + "' must be an integer");
+  }
+  return int(number);
+}
+
+}  // namespace
+
+IsolateHandle::IsolateHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<IsolateHandle>(info) {
+  Napi::Env env = info.Env();
+  Napi::Object options = args::Options(info, 0, "Isolate: 'options'");
+  Environment::Options settings;
+  Napi::Value limit = options.Get("memoryLimit");
+  if (!limit.IsUndefined()) {
+    if (!limit.IsNumber()) args::ThrowType(env, "Isolate: option 'memoryLimit' must be a number (MB)");
+    double megabytes = limit.As<Napi::Number>().DoubleValue();
+    if (!std::isfinite(megabytes) || megabytes < 8 || megabytes > 1048576) {
+      args::ThrowRange(env, "Isolate: option 'memoryLimit' must be from 8 to 1048576 (MB)");
+    }
+    settings.memory_limit_bytes = size_t(megabytes * 1024 * 1024);
+  }
+  Napi::Value inspector = options.Get("inspector");
+  if (!inspector.IsUndefined() && inspector.ToBoolean()) {
+    throw Napi::Error::New(env, "Isolate: option 'inspector' is not supported by isorun");
+  }
+  Napi::Value snapshot = options.Get("snapshot");
+  if (!snapshot.IsUndefined()) {
+    throw Napi::Error::New(env, "Isolate: option 'snapshot' is not supported yet");
+  }
+  env_ = Addon::Of(env).NewEnvironment(std::move(settings));
+  Tag(env, info.This().As<Napi::Object>(), kIsolateTag);
+}
+
+Napi::Function IsolateHandle::Define(Napi::Env env) {
+  return DefineClass(env, "Isolate",
+                     {
+                         InstanceMethod("compileScript", &IsolateHandle::CompileScript<Mode::kAsync>),
+                         InstanceMethod("compileScriptSync", &IsolateHandle::CompileScript<Mode::kSync>),
+                         InstanceMethod("createContext", &IsolateHandle::CreateContext<Mode::kAsync>),
+                         InstanceMethod("createContextSync", &IsolateHandle::CreateContext<Mode::kSync>),
+                         InstanceMethod("getHeapStatistics", &IsolateHandle::GetHeapStatistics<Mode::kAsync>),
+                         InstanceMethod("getHeapStatisticsSync", &IsolateHandle::GetHeapStatistics<Mode::kSync>),
+                         InstanceMethod("dispose", &IsolateHandle::Dispose),
+                         InstanceAccessor("isDisposed", &IsolateHandle::IsDisposed, nullptr),
+                         InstanceAccessor("cpuTime", &IsolateHandle::CpuTime, nullptr),
+                         InstanceAccessor("wallTime", &IsolateHandle::WallTime, nullptr),
+                         StaticMethod("createSnapshot", &IsolateHandle::CreateSnapshot),
+                     });
+}
+
+template <Mode mode>
+Napi::Value IsolateHandle::CompileScript(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* name = mode == Mode::kSync ? "compileScriptSync" : "compileScript";
+  Live(env, env_);
+  Napi::String code = args::String(info, 0, std::string(name) + ": 'code'");
+  Napi::Object options = args::Options(info, 1, std::string(name) + ": 'options'");
+  Napi::Value filename = options.Get("filename");
+  if (filename.IsUndefined()) {
+    filename = Napi::String::New(env, "<isorun>");
+  } else if (!filename.IsString()) {
+    args::ThrowType(env, std::string(name) + ": option 'filename' must be a string");
+  }
+  int line_offset = IntegerOption(options, "lineOffset", name);
+  int column_offset = IntegerOption(options, "columnOffset", name);
+  auto task = std::make_unique<CompileTask>(
+      env_, convert::ToTransferable(env, code, TransferMode::kValue, "code"),
+      convert::ToTransferable(env, filename, TransferMode::kValue, "filename"), line_offset, column_offset);
+  return Dispatch(env, env_, std::move(task), mode);
+}
+
+template <Mode mode>
+Napi::Value IsolateHandle::CreateContext(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* name = mode == Mode::kSync ? "createContextSync" : "createContext";
+  Live(env, env_);
+  Napi::Object options = args::Options(info, 0, std::string(name) + ": 'options'");
+  Napi::Value inspector = options.Get("inspector");
+  if (!inspector.IsUndefined() && inspector.ToBoolean()) {
+    throw Napi::Error::New(env, std::string(name) + ": option 'inspector' is not supported by isorun");
+  }
+  return Dispatch(env, env_, std::make_unique<CreateContextTask>(env_), mode);
+}
+
+template <Mode mode>
+Napi::Value IsolateHandle::GetHeapStatistics(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Live(env, env_);
+  return Dispatch(env, env_, std::make_unique<HeapStatisticsTask>(), mode);
+}
+
+Napi::Value IsolateHandle::Dispose(const Napi::CallbackInfo& info) {
+  Live(info.Env(), env_);
+  if (env_->HeldByCurrentThread()) {
+    throw Napi::Error::New(info.Env(), "An isolate cannot be disposed from code running inside it");
+  }
+  env_->Dispose();
+  return info.Env().Undefined();
+}
+
+Napi::Value IsolateHandle::IsDisposed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), env_->disposed());
+}
+
+Napi::Value IsolateHandle::CpuTime(const Napi::CallbackInfo& info) {
+  return Napi::BigInt::New(info.Env(), uint64_t(env_->cpu_ns()));
+}
+
+Napi::Value IsolateHandle::WallTime(const Napi::CallbackInfo& info) {
+  return Napi::BigInt::New(info.Env(), uint64_t(env_->wall_ns()));
+}
+
+Napi::Value IsolateHandle::CreateSnapshot(const Napi::CallbackInfo& info) {
+  throw Napi::Error::New(info.Env(), "Isolate.createSnapshot is not supported yet");
+}
+
+}  // namespace isorun

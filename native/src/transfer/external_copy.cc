@@ -1,0 +1,286 @@
+#include "transfer/external_copy.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace isorun {
+
+namespace {
+
+class PrimitiveData : public ExternalCopyData {
+ public:
+  explicit PrimitiveData(std::unique_ptr<PrimitiveCopy> value) : value_(std::move(value)) {}
+  v8::MaybeLocal<v8::Value> CopyIn(const TransferTarget& target, bool transfer) override {
+    return value_->TransferIn(target);
+  }
+  size_t size() const override { return value_->size(); }
+
+ private:
+  std::unique_ptr<PrimitiveCopy> value_;
+};
+
+enum class View { kArrayBuffer, kSharedArrayBuffer, kDataView, kUint8, kUint8Clamped, kInt8, kUint16, kInt16,
+                  kUint32, kInt32, kFloat32, kFloat64, kBigInt64, kBigUint64 };
+
+View ViewOf(v8::Local<v8::Value> value) {
+  if (value->IsSharedArrayBuffer()) return View::kSharedArrayBuffer;
+  if (value->IsArrayBuffer()) return View::kArrayBuffer;
+  if (value->IsDataView()) return View::kDataView;
+  if (value->IsUint8Array()) return View::kUint8;
+  if (value->IsUint8ClampedArray()) return View::kUint8Clamped;
+  if (value->IsInt8Array()) return View::kInt8;
+  if (value->IsUint16Array()) return View::kUint16;
+  if (value->IsInt16Array()) return View::kInt16;
+  if (value->IsUint32Array()) return View::kUint32;
+  if (value->IsInt32Array()) return View::kInt32;
+  if (value->IsFloat32Array()) return View::kFloat32;
+  if (value->IsFloat64Array()) return View::kFloat64;
+  if (value->IsBigInt64Array()) return View::kBigInt64;
+  return View::kBigUint64;
+}
+
+size_t ElementSize(View view) {
+  switch (view) {
+    case View::kUint16:
+    case View::kInt16:
+      return 2;
+    case View::kUint32:
+    case View::kInt32:
+    case View::kFloat32:
+      return 4;
+    case View::kFloat64:
+    case View::kBigInt64:
+    case View::kBigUint64:
+      return 8;
+    default:
+      return 1;
+  }
+}
+
+// An ArrayBuffer, SharedArrayBuffer or view: raw bytes, no serialization.
+class BufferData : public ExternalCopyData {
+ public:
+  BufferData(View view, std::shared_ptr<v8::BackingStore> store, size_t offset, size_t length, bool owned)
+      : view_(view), store_(std::move(store)), offset_(offset), length_(length), owned_(owned) {}
+
+  v8::MaybeLocal<v8::Value> CopyIn(const TransferTarget& target, bool transfer) override {
+    v8::Isolate* isolate = target.isolate;
+    if (view_ == View::kSharedArrayBuffer) return v8::SharedArrayBuffer::New(isolate, store_);
+    v8::Local<v8::ArrayBuffer> buffer;
+    size_t offset = 0;
+    std::shared_ptr<v8::BackingStore> moved;
+    if (transfer && owned_) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (store_) moved = std::move(store_);
+    }
+    if (moved) {
+      buffer = v8::ArrayBuffer::New(isolate, std::move(moved));
+      offset = offset_;
+    } else {
+      std::shared_ptr<v8::BackingStore> store;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        store = store_;
+      }
+      if (!store) {
+        ThrowTypeError(isolate, "This ExternalCopy's buffer has already been transferred");
+        return {};
+      }
+      if (!NewArrayBuffer(target, length_).ToLocal(&buffer)) return {};
+      if (length_ > 0) {
+        std::memcpy(buffer->GetBackingStore()->Data(), static_cast<uint8_t*>(store->Data()) + offset_, length_);
+      }
+    }
+    return MakeView(buffer, offset);
+  }
+
+  size_t size() const override { return length_; }
+
+ private:
+  v8::Local<v8::Value> MakeView(v8::Local<v8::ArrayBuffer> buffer, size_t offset) const {
+    size_t count = length_ / ElementSize(view_);
+    switch (view_) {
+      case View::kArrayBuffer:
+      case View::kSharedArrayBuffer:
+        return buffer;
+      case View::kDataView:
+        return v8::DataView::New(buffer, offset, length_);
+      case View::kUint8:
+        return v8::Uint8Array::New(buffer, offset, count);
+      case View::kUint8Clamped:
+        return v8::Uint8ClampedArray::New(buffer, offset, count);
+      case View::kInt8:
+        return v8::Int8Array::New(buffer, offset, count);
+      case View::kUint16:
+        return v8::Uint16Array::New(buffer, offset, count);
+      case View::kInt16:
+        return v8::Int16Array::New(buffer, offset, count);
+      case View::kUint32:
+        return v8::Uint32Array::New(buffer, offset, count);
+      case View::kInt32:
+        return v8::Int32Array::New(buffer, offset, count);
+      case View::kFloat32:
+        return v8::Float32Array::New(buffer, offset, count);
+      case View::kFloat64:
+        return v8::Float64Array::New(buffer, offset, count);
+      case View::kBigInt64:
+        return v8::BigInt64Array::New(buffer, offset, count);
+      case View::kBigUint64:
+        return v8::BigUint64Array::New(buffer, offset, count);
+    }
+    return buffer;
+  }
+
+  View view_;
+  std::mutex mutex_;
+  std::shared_ptr<v8::BackingStore> store_;
+  size_t offset_;
+  size_t length_;
+  // True when the store holds exactly our bytes and may be handed over whole.
+  bool owned_;
+};
+
+class SerializerDelegate : public v8::ValueSerializer::Delegate {
+ public:
+  SerializerDelegate(v8::Isolate* isolate, std::vector<std::shared_ptr<v8::BackingStore>>* shared)
+      : isolate_(isolate), shared_(shared) {}
+  void ThrowDataCloneError(v8::Local<v8::String> message) override {
+    v8::Local<v8::Value> error = v8::Exception::TypeError(message);
+    isolate_->ThrowException(error);
+  }
+  v8::Maybe<uint32_t> GetSharedArrayBufferId(v8::Isolate* isolate, v8::Local<v8::SharedArrayBuffer> buffer) override {
+    shared_->push_back(buffer->GetBackingStore());
+    return v8::Just(uint32_t(shared_->size() - 1));
+  }
+
+ private:
+  v8::Isolate* isolate_;
+  std::vector<std::shared_ptr<v8::BackingStore>>* shared_;
+};
+
+class DeserializerDelegate : public v8::ValueDeserializer::Delegate {
+ public:
+  explicit DeserializerDelegate(const std::vector<std::shared_ptr<v8::BackingStore>>* shared) : shared_(shared) {}
+  v8::MaybeLocal<v8::SharedArrayBuffer> GetSharedArrayBufferFromId(v8::Isolate* isolate, uint32_t id) override {
+    if (id >= shared_->size()) {
+      ThrowTypeError(isolate, "Invalid SharedArrayBuffer in copied data");
+      return {};
+    }
+    return v8::SharedArrayBuffer::New(isolate, (*shared_)[id]);
+  }
+
+ private:
+  const std::vector<std::shared_ptr<v8::BackingStore>>* shared_;
+};
+
+// Everything else: V8's structured clone wire format.
+class SerializedData : public ExternalCopyData {
+ public:
+  SerializedData(std::vector<uint8_t> bytes, std::vector<std::shared_ptr<v8::BackingStore>> shared)
+      : bytes_(std::move(bytes)), shared_(std::move(shared)) {}
+
+  v8::MaybeLocal<v8::Value> CopyIn(const TransferTarget& target, bool transfer) override {
+    v8::Isolate* isolate = target.isolate;
+    v8::TryCatch try_catch(isolate);
+    DeserializerDelegate delegate(&shared_);
+    v8::ValueDeserializer deserializer(isolate, bytes_.data(), bytes_.size(), &delegate);
+    v8::Local<v8::Value> value;
+    bool ok = deserializer.ReadHeader(target.context).FromMaybe(false) &&
+              deserializer.ReadValue(target.context).ToLocal(&value);
+    if (ok) return value;
+    if (try_catch.HasCaught() || try_catch.HasTerminated()) {
+      try_catch.ReThrow();
+      return {};
+    }
+    // V8 fails without an exception when an ArrayBuffer inside cannot be allocated.
+    ThrowRangeError(isolate, "Array buffer allocation failed");
+    return {};
+  }
+
+  size_t size() const override { return bytes_.size(); }
+
+ private:
+  std::vector<uint8_t> bytes_;
+  std::vector<std::shared_ptr<v8::BackingStore>> shared_;
+};
+
+std::shared_ptr<ExternalCopyData> CreateBuffer(v8::Isolate* isolate, v8::Local<v8::Value> value, bool transfer) {
+  View view = ViewOf(value);
+  if (view == View::kSharedArrayBuffer) {
+    auto store = value.As<v8::SharedArrayBuffer>()->GetBackingStore();
+    size_t length = store->ByteLength();
+    return std::make_shared<BufferData>(view, std::move(store), 0, length, false);
+  }
+  v8::Local<v8::ArrayBuffer> buffer;
+  size_t offset = 0;
+  size_t length = 0;
+  if (view == View::kArrayBuffer) {
+    buffer = value.As<v8::ArrayBuffer>();
+    length = buffer->ByteLength();
+  } else {
+    auto array_view = value.As<v8::ArrayBufferView>();
+    buffer = array_view->Buffer();
+    offset = array_view->ByteOffset();
+    length = array_view->ByteLength();
+  }
+  if (transfer) {
+    if (!buffer->IsDetachable()) {
+      ThrowTypeError(isolate, "This ArrayBuffer cannot be transferred");
+      return nullptr;
+    }
+    auto store = buffer->GetBackingStore();
+    if (buffer->Detach(v8::Local<v8::Value>()).IsNothing()) return nullptr;
+    return std::make_shared<BufferData>(view, std::move(store), offset, length, true);
+  }
+  void* bytes = std::malloc(length == 0 ? 1 : length);
+  if (bytes == nullptr) {
+    ThrowRangeError(isolate, "Array buffer allocation failed");
+    return nullptr;
+  }
+  if (length > 0) std::memcpy(bytes, static_cast<uint8_t*>(buffer->GetBackingStore()->Data()) + offset, length);
+  auto store = v8::ArrayBuffer::NewBackingStore(
+      bytes, length, [](void* data, size_t, void*) { std::free(data); }, nullptr);
+  return std::make_shared<BufferData>(view, std::move(store), 0, length, true);
+}
+
+}  // namespace
+
+v8::MaybeLocal<v8::ArrayBuffer> NewArrayBuffer(const TransferTarget& target, size_t length) {
+  if (target.env == nullptr) return v8::ArrayBuffer::New(target.isolate, length);
+  // v8::ArrayBuffer::New aborts the process when the allocator refuses, so allocate here first.
+  const std::shared_ptr<LimitedAllocator>& allocator = target.env->allocator();
+  void* data = allocator->AllocateUninitialized(length);
+  if (data == nullptr) {
+    ThrowRangeError(target.isolate, "Array buffer allocation failed");
+    return {};
+  }
+  auto* keep = new std::shared_ptr<LimitedAllocator>(allocator);
+  auto store = v8::ArrayBuffer::NewBackingStore(
+      data, length,
+      [](void* bytes, size_t size, void* holder) {
+        auto* owner = static_cast<std::shared_ptr<LimitedAllocator>*>(holder);
+        (*owner)->Free(bytes, size);
+        delete owner;
+      },
+      keep);
+  return v8::ArrayBuffer::New(target.isolate, std::move(store));
+}
+
+std::shared_ptr<ExternalCopyData> ExternalCopyData::Create(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                                                           v8::Local<v8::Value> value, bool transfer) {
+  if (auto primitive = PrimitiveCopy::From(isolate, value)) return std::make_shared<PrimitiveData>(std::move(primitive));
+  if (value->IsArrayBuffer() || value->IsSharedArrayBuffer() || value->IsArrayBufferView()) {
+    return CreateBuffer(isolate, value, transfer);
+  }
+  std::vector<std::shared_ptr<v8::BackingStore>> shared;
+  SerializerDelegate delegate(isolate, &shared);
+  v8::ValueSerializer serializer(isolate, &delegate);
+  serializer.WriteHeader();
+  if (serializer.WriteValue(context, value).IsNothing()) return nullptr;
+  std::pair<uint8_t*, size_t> released = serializer.Release();
+  std::vector<uint8_t> bytes(released.first, released.first + released.second);
+  std::free(released.first);
+  return std::make_shared<SerializedData>(std::move(bytes), std::move(shared));
+}
+
+}  // namespace isorun
