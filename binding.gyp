@@ -10,7 +10,6 @@
         "native/src"
       ],
       "defines": [
-        "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
         "NODE_ADDON_API_DISABLE_DEPRECATED"
       ],

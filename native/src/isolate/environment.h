@@ -35,12 +35,12 @@ class ReentryError : public std::runtime_error {
             "Calling a synchronous method of an isolate from code already running in that isolate is not allowed") {}
 };
 
-// Runs in every new context before anyone sees it (snapshot replay); returns false with an
-// exception pending when it fails.
+// Scripts every new context runs before anyone sees it (a snapshot's). Compile runs once per
+// isolate, in an entered context; false with an exception pending when it fails.
 class ContextSetup {
  public:
   virtual ~ContextSetup() = default;
-  virtual bool Apply(v8::Isolate* isolate, v8::Local<v8::Context> context) const = 0;
+  virtual bool Compile(v8::Isolate* isolate, std::vector<v8::Global<v8::UnboundScript>>* scripts) const = 0;
 };
 
 enum class HandleKind { kValue, kContext, kScript };
@@ -161,6 +161,7 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   HandleTable<v8::Context> contexts_;
   HandleTable<v8::UnboundScript> scripts_;
   v8::Global<v8::Context> default_context_;
+  std::vector<v8::Global<v8::UnboundScript>> setup_scripts_;
   std::unordered_map<uint64_t, std::unique_ptr<Suspended>> suspended_;
 
   std::atomic<bool> memory_exceeded_{false};

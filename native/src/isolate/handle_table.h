@@ -19,6 +19,11 @@ class HandleTable {
     return found->second.Get(isolate);
   }
 
+  // Some live entry, or empty.
+  v8::Local<T> Any(v8::Isolate* isolate) const {
+    return map_.empty() ? v8::Local<T>() : map_.begin()->second.Get(isolate);
+  }
+
   void Remove(uint64_t id) { map_.erase(id); }
   void Clear() { map_.clear(); }
   size_t size() const { return map_.size(); }

@@ -5,6 +5,8 @@
 #include "module/convert.h"
 #include "module/handles.h"
 #include "module/invoke.h"
+#include "isolate/code_cache.h"
+#include "isolate/snapshot.h"
 #include "transfer/error_copy.h"
 
 namespace isorun {
@@ -14,12 +16,15 @@ namespace {
 class CompileTask : public Task {
  public:
   CompileTask(std::shared_ptr<Environment> env, std::unique_ptr<Transferable> code,
-              std::unique_ptr<Transferable> filename, int line_offset, int column_offset)
+              std::unique_ptr<Transferable> filename, int line_offset, int column_offset, bool produce_cache,
+              std::shared_ptr<ExternalCopyData> cached_data)
       : env_(std::move(env)),
         code_(std::move(code)),
         filename_(std::move(filename)),
         line_offset_(line_offset),
-        column_offset_(column_offset) {}
+        column_offset_(column_offset),
+        produce_cache_(produce_cache),
+        cached_data_(std::move(cached_data)) {}
 
   void Run(Environment& env, TaskControl& control) override {
     v8::Isolate* isolate = env.isolate();
@@ -32,10 +37,30 @@ class CompileTask : public Task {
     v8::Local<v8::UnboundScript> script;
     if (code_->TransferIn(target).ToLocal(&code) && filename_->TransferIn(target).ToLocal(&filename)) {
       v8::ScriptOrigin origin(isolate, filename, line_offset_, column_offset_);
-      v8::ScriptCompiler::Source source(code.As<v8::String>(), origin);
-      if (v8::ScriptCompiler::CompileUnboundScript(isolate, &source).ToLocal(&script)) {
+      v8::ScriptCompiler::CachedData* cache = nullptr;
+      code_cache::Digest key;
+      if (produce_cache_ || cached_data_) key = code_cache::SourceKey(isolate, code.As<v8::String>());
+      if (cached_data_) {
+        // Only isorun's own envelope for exactly this source reaches V8; anything else is refused.
+        const uint8_t* bytes = nullptr;
+        size_t length = 0;
+        const uint8_t* payload = nullptr;
+        size_t payload_length = 0;
+        if (cached_data_->Bytes(&bytes, &length) &&
+            code_cache::Unwrap(bytes, length, key, &payload, &payload_length)) {
+          cache = new v8::ScriptCompiler::CachedData(payload, int(payload_length));
+        }
+      }
+      v8::ScriptCompiler::Source source(code.As<v8::String>(), origin, cache);
+      auto options = cache != nullptr ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions;
+      if (v8::ScriptCompiler::CompileUnboundScript(isolate, &source, options).ToLocal(&script)) {
         id_ = env.NewHandleId();
         env.scripts().Put(id_, isolate, script);
+        if (cached_data_) rejected_ = cache == nullptr || source.GetCachedData()->rejected;
+        if (produce_cache_) {
+          std::unique_ptr<v8::ScriptCompiler::CachedData> made(v8::ScriptCompiler::CreateCodeCache(script));
+          produced_ = ExternalCopyData::FromBytes(code_cache::Wrap(made->data, size_t(made->length), key));
+        }
         return;
       }
     }
@@ -50,6 +75,9 @@ class CompileTask : public Task {
     auto data = std::make_shared<ScriptHandle::Data>();
     data->env = env_;
     data->id = id_;
+    data->cached_data = produced_;
+    data->consumed_cache = cached_data_ != nullptr;
+    data->cached_data_rejected = rejected_;
     return Addon::Of(env).script_class.New(InternalArgs(env, std::move(data)));
   }
 
@@ -59,6 +87,10 @@ class CompileTask : public Task {
   std::unique_ptr<Transferable> filename_;
   int line_offset_;
   int column_offset_;
+  bool produce_cache_;
+  std::shared_ptr<ExternalCopyData> cached_data_;
+  std::shared_ptr<ExternalCopyData> produced_;
+  bool rejected_ = false;
   uint64_t id_ = 0;
 };
 
@@ -146,6 +178,14 @@ int IntegerOption(Napi::Object options, const char* key, const std::string& what
   return int(number);
 }
 
+// The data of an ExternalCopy handle passed as an option.
+std::shared_ptr<ExternalCopyData> ExternalCopyOf(Napi::Value value, const std::string& what) {
+  if (!HasTag(value.Env(), value, kExternalCopyTag)) args::ThrowType(value.Env(), what + " must be an ExternalCopy");
+  auto data = ExternalCopyHandle::Unwrap(value.As<Napi::Object>())->data();
+  if (!data) throw Napi::Error::New(value.Env(), what + " has been released");
+  return data;
+}
+
 }  // namespace
 
 IsolateHandle::IsolateHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<IsolateHandle>(info) {
@@ -167,7 +207,15 @@ IsolateHandle::IsolateHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   }
   Napi::Value snapshot = options.Get("snapshot");
   if (!snapshot.IsUndefined()) {
-    throw Napi::Error::New(env, "Isolate: option 'snapshot' is not supported yet");
+    auto data = ExternalCopyOf(snapshot, "Isolate: option 'snapshot'");
+    const uint8_t* bytes = nullptr;
+    size_t length = 0;
+    if (!data->Bytes(&bytes, &length)) {
+      args::ThrowType(env, "Isolate: option 'snapshot' must be an ExternalCopy of an ArrayBuffer");
+    }
+    std::string error;
+    settings.context_setup = Snapshot::Parse(bytes, length, &error);
+    if (!settings.context_setup) throw Napi::Error::New(env, "Isolate: option 'snapshot' is unusable: " + error);
   }
   env_ = Addon::Of(env).NewEnvironment(std::move(settings));
   Tag(env, info.This().As<Napi::Object>(), kIsolateTag);
@@ -205,9 +253,19 @@ Napi::Value IsolateHandle::CompileScript(const Napi::CallbackInfo& info) {
   }
   int line_offset = IntegerOption(options, "lineOffset", name);
   int column_offset = IntegerOption(options, "columnOffset", name);
+  bool produce_cache = args::Bool(options, "produceCachedData", name);
+  std::shared_ptr<ExternalCopyData> cached_data;
+  Napi::Value cached = options.Get("cachedData");
+  if (!cached.IsUndefined()) {
+    if (produce_cache) {
+      args::ThrowType(env, std::string(name) + ": options 'produceCachedData' and 'cachedData' cannot be used together");
+    }
+    cached_data = ExternalCopyOf(cached, std::string(name) + ": option 'cachedData'");
+  }
   auto task = std::make_unique<CompileTask>(
       env_, convert::ToTransferable(env, code, TransferMode::kValue, "code"),
-      convert::ToTransferable(env, filename, TransferMode::kValue, "filename"), line_offset, column_offset);
+      convert::ToTransferable(env, filename, TransferMode::kValue, "filename"), line_offset, column_offset,
+      produce_cache, std::move(cached_data));
   return Dispatch(env, env_, std::move(task), mode);
 }
 
@@ -253,7 +311,49 @@ Napi::Value IsolateHandle::WallTime(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value IsolateHandle::CreateSnapshot(const Napi::CallbackInfo& info) {
-  throw Napi::Error::New(info.Env(), "Isolate.createSnapshot is not supported yet");
+  Napi::Env env = info.Env();
+  constexpr uint64_t kScriptTimeoutMs = 5000;
+  if (info.Length() < 1 || !info[0].IsArray()) args::ThrowType(env, "createSnapshot: 'scripts' must be an array");
+  Napi::Array list = info[0].As<Napi::Array>();
+  std::vector<SnapshotScript> scripts;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    std::string what = "createSnapshot: scripts[" + std::to_string(i) + "]";
+    Napi::Value entry = list.Get(i);
+    if (!entry.IsObject()) args::ThrowType(env, what + " must be an object");
+    Napi::Object object = entry.As<Napi::Object>();
+    Napi::Value code = object.Get("code");
+    if (!code.IsString()) args::ThrowType(env, what + ".code must be a string");
+    SnapshotScript script;
+    script.source = code.As<Napi::String>().Utf8Value();
+    Napi::Value filename = object.Get("filename");
+    if (filename.IsUndefined()) {
+      script.filename = "<snapshot-" + std::to_string(i) + ">";
+    } else if (filename.IsString()) {
+      script.filename = filename.As<Napi::String>().Utf8Value();
+    } else {
+      args::ThrowType(env, what + ".filename must be a string");
+    }
+    script.line_offset = IntegerOption(object, "lineOffset", what);
+    script.column_offset = IntegerOption(object, "columnOffset", what);
+    scripts.push_back(std::move(script));
+  }
+  std::string warmup;
+  if (info.Length() > 1 && !info[1].IsUndefined()) {
+    if (!info[1].IsString()) args::ThrowType(env, "createSnapshot: 'warmup_script' must be a string");
+    warmup = info[1].As<Napi::String>().Utf8Value();
+  }
+  Environment::Options settings;
+  settings.memory_limit_bytes = size_t{256} << 20;
+  auto builder = Addon::Of(env).NewEnvironment(std::move(settings));
+  std::shared_ptr<Snapshot> snapshot;
+  std::string error;
+  {
+    Environment::Lock lock(*builder);
+    snapshot = Snapshot::Build(*builder, std::move(scripts), warmup, kScriptTimeoutMs, &error);
+  }
+  builder->Dispose();
+  if (!snapshot) throw Napi::Error::New(env, "createSnapshot: " + error);
+  return NewExternalCopyObject(env, ExternalCopyData::FromBytes(snapshot->Serialize()));
 }
 
 }  // namespace isorun

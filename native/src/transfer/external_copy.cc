@@ -96,6 +96,23 @@ class BufferData : public ExternalCopyData {
 
   size_t size() const override { return length_; }
 
+  bool Bytes(const uint8_t** data, size_t* length) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!store_ || view_ == View::kSharedArrayBuffer) return false;
+    *data = static_cast<const uint8_t*>(store_->Data()) + offset_;
+    *length = length_;
+    return true;
+  }
+
+  static std::shared_ptr<BufferData> Adopt(std::vector<uint8_t> bytes) {
+    size_t length = bytes.size();
+    auto* owned = new std::vector<uint8_t>(std::move(bytes));
+    auto store = v8::ArrayBuffer::NewBackingStore(
+        owned->data(), length, [](void*, size_t, void* holder) { delete static_cast<std::vector<uint8_t>*>(holder); },
+        owned);
+    return std::make_shared<BufferData>(View::kArrayBuffer, std::move(store), 0, length, true);
+  }
+
  private:
   v8::Local<v8::Value> MakeView(v8::Local<v8::ArrayBuffer> buffer, size_t offset) const {
     size_t count = length_ / ElementSize(view_);
@@ -244,6 +261,10 @@ std::shared_ptr<ExternalCopyData> CreateBuffer(v8::Isolate* isolate, v8::Local<v
 }
 
 }  // namespace
+
+std::shared_ptr<ExternalCopyData> ExternalCopyData::FromBytes(std::vector<uint8_t> bytes) {
+  return BufferData::Adopt(std::move(bytes));
+}
 
 v8::MaybeLocal<v8::ArrayBuffer> NewArrayBuffer(const TransferTarget& target, size_t length) {
   if (target.env == nullptr) return v8::ArrayBuffer::New(target.isolate, length);

@@ -21,6 +21,10 @@ class ExternalCopyData {
   // With `transfer`, buffer contents move into the target instead of being copied (once).
   virtual v8::MaybeLocal<v8::Value> CopyIn(const TransferTarget& target, bool transfer) = 0;
   virtual size_t size() const = 0;
+  // The raw bytes of an ArrayBuffer or view copy (kept alive by this object); false for other values.
+  virtual bool Bytes(const uint8_t** data, size_t* length) { return false; }
+  // An ArrayBuffer copy holding `bytes`.
+  static std::shared_ptr<ExternalCopyData> FromBytes(std::vector<uint8_t> bytes);
 };
 
 // A new ArrayBuffer in the target, counted against a guest's memory cap (RangeError past it).

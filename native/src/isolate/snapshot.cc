@@ -1,0 +1,237 @@
+#include "isolate/snapshot.h"
+
+#include <cstring>
+
+#include "isolate/code_cache.h"
+#include "isolate/run_guard.h"
+
+namespace isorun {
+
+namespace {
+
+constexpr char kMagic[8] = {'I', 'S', 'O', 'R', 'U', 'N', 'S', 'S'};
+constexpr uint32_t kFormat = 1;
+
+void PutBytes(std::vector<uint8_t>* out, const void* data, size_t length) {
+  code_cache::PutU32(out, uint32_t(length));
+  auto* begin = static_cast<const uint8_t*>(data);
+  out->insert(out->end(), begin, begin + length);
+}
+
+bool GetBytes(const uint8_t* bytes, size_t length, size_t* offset, std::string* out) {
+  uint32_t size;
+  if (!code_cache::GetU32(bytes, length, offset, &size) || length - *offset < size) return false;
+  out->assign(reinterpret_cast<const char*>(bytes + *offset), size);
+  *offset += size;
+  return true;
+}
+
+v8::Local<v8::String> Utf8(v8::Isolate* isolate, const std::string& text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, int(text.size()))
+      .ToLocalChecked();
+}
+
+std::string Describe(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::TryCatch& try_catch) {
+  std::string text = "unknown error";
+  if (!try_catch.Exception().IsEmpty()) {
+    v8::String::Utf8Value utf8(isolate, try_catch.Exception());
+    if (*utf8 != nullptr) text = *utf8;
+  }
+  v8::Local<v8::Message> message = try_catch.Message();
+  if (!message.IsEmpty()) {
+    v8::String::Utf8Value file(isolate, message->GetScriptResourceName());
+    text += " (at " + std::string(*file != nullptr ? *file : "?") + ":" +
+            std::to_string(message->GetLineNumber(context).FromMaybe(0)) + ":" +
+            std::to_string(message->GetStartColumn(context).FromMaybe(0) + 1) + ")";
+  }
+  return text;
+}
+
+v8::ScriptOrigin Origin(v8::Isolate* isolate, const SnapshotScript& script) {
+  return v8::ScriptOrigin(isolate, Utf8(isolate, script.filename), script.line_offset, script.column_offset);
+}
+
+}  // namespace
+
+std::shared_ptr<Snapshot> Snapshot::Build(Environment& env, std::vector<SnapshotScript> scripts,
+                                          const std::string& warmup, uint64_t timeout_ms, std::string* error) {
+  v8::Isolate* isolate = env.isolate();
+  v8::Local<v8::Context> context = env.NewContext();
+  if (context.IsEmpty()) {
+    *error = "could not create a context";
+    return nullptr;
+  }
+  v8::Context::Scope context_scope(context);
+  std::vector<v8::Local<v8::UnboundScript>> compiled;
+  auto run = [&](const SnapshotScript& script, v8::Local<v8::UnboundScript>* unbound) {
+    RunGuard guard(env, timeout_ms);
+    v8::TryCatch try_catch(isolate);
+    v8::ScriptOrigin origin = Origin(isolate, script);
+    v8::ScriptCompiler::Source source(Utf8(isolate, script.source), origin);
+    bool ok = v8::ScriptCompiler::CompileUnboundScript(isolate, &source).ToLocal(unbound) &&
+              !(*unbound)->BindToCurrentContext()->Run(context).IsEmpty();
+    if (ok) isolate->PerformMicrotaskCheckpoint();
+    if (guard.timed_out()) {
+      *error = "script '" + script.filename + "' ran past " + std::to_string(timeout_ms) + " ms";
+      return false;
+    }
+    if (env.memory_exceeded()) {
+      *error = "script '" + script.filename + "' exceeded the memory limit";
+      return false;
+    }
+    if (!ok) {
+      *error = "script '" + script.filename + "' failed: " + Describe(isolate, context, try_catch);
+      return false;
+    }
+    return true;
+  };
+  for (const SnapshotScript& script : scripts) {
+    v8::Local<v8::UnboundScript> unbound;
+    if (!run(script, &unbound)) return nullptr;
+    compiled.push_back(unbound);
+  }
+  if (!warmup.empty()) {
+    SnapshotScript warm;
+    warm.filename = "<warmup>";
+    warm.source = warmup;
+    v8::Local<v8::UnboundScript> unbound;
+    if (!run(warm, &unbound)) return nullptr;
+  }
+  // Made after the warm-up, the caches hold the functions it compiled.
+  auto snapshot = std::make_shared<Snapshot>();
+  for (size_t i = 0; i < scripts.size(); ++i) {
+    std::unique_ptr<v8::ScriptCompiler::CachedData> cache(v8::ScriptCompiler::CreateCodeCache(compiled[i]));
+    code_cache::Digest key = code_cache::SourceKey(isolate, Utf8(isolate, scripts[i].source));
+    scripts[i].cache = code_cache::Wrap(cache->data, size_t(cache->length), key);
+  }
+  snapshot->scripts_ = std::move(scripts);
+  return snapshot;
+}
+
+std::vector<uint8_t> Snapshot::Serialize() const {
+  std::vector<uint8_t> out(kMagic, kMagic + sizeof(kMagic));
+  code_cache::PutU32(&out, kFormat);
+  code_cache::PutU32(&out, 0);  // total length, filled in below
+  code_cache::PutU32(&out, code_cache::V8Tag());
+  std::string version = v8::V8::GetVersion();
+  PutBytes(&out, version.data(), version.size());
+  code_cache::PutU32(&out, uint32_t(scripts_.size()));
+  for (const SnapshotScript& script : scripts_) {
+    PutBytes(&out, script.filename.data(), script.filename.size());
+    code_cache::PutU32(&out, uint32_t(script.line_offset));
+    code_cache::PutU32(&out, uint32_t(script.column_offset));
+    PutBytes(&out, script.source.data(), script.source.size());
+    PutBytes(&out, script.cache.data(), script.cache.size());
+  }
+  uint32_t total = uint32_t(out.size() + 32);
+  for (int i = 0; i < 4; ++i) out[sizeof(kMagic) + 4 + i] = uint8_t(total >> (8 * i));
+  code_cache::Digest checksum = code_cache::Sha256(out.data(), out.size());
+  out.insert(out.end(), checksum.begin(), checksum.end());
+  return out;
+}
+
+std::shared_ptr<const Snapshot> Snapshot::Parse(const uint8_t* bytes, size_t length, std::string* error) {
+  // `fs.readFileSync(file).buffer` can be Node's shared pool with the bundle somewhere inside, so
+  // every place the magic appears is a candidate; the checksum decides.
+  constexpr size_t kMinimum = sizeof(kMagic) + 4 + 4 + 4 + 4 + 4 + 32;
+  std::string first_error = "not an isorun snapshot";
+  bool found = false;
+  for (size_t at = 0; bytes != nullptr && length >= kMinimum && at <= length - kMinimum; ++at) {
+    if (std::memcmp(bytes + at, kMagic, sizeof(kMagic)) != 0) continue;
+    std::string candidate_error;
+    auto snapshot = ParseAt(bytes + at, length - at, &candidate_error);
+    if (snapshot) return snapshot;
+    if (!found) first_error = candidate_error;
+    found = true;
+  }
+  *error = first_error;
+  return nullptr;
+}
+
+std::shared_ptr<const Snapshot> Snapshot::ParseAt(const uint8_t* bytes, size_t length, std::string* error) {
+  size_t offset = sizeof(kMagic);
+  uint32_t format;
+  uint32_t total;
+  uint32_t tag;
+  code_cache::GetU32(bytes, length, &offset, &format);
+  if (format != kFormat) {
+    *error = "snapshot format " + std::to_string(format) + " is not supported (expected " + std::to_string(kFormat) +
+             ")";
+    return nullptr;
+  }
+  code_cache::GetU32(bytes, length, &offset, &total);
+  if (total > length || total < offset + 32) {
+    *error = "snapshot is truncated";
+    return nullptr;
+  }
+  size_t body = size_t(total) - 32;
+  code_cache::Digest checksum = code_cache::Sha256(bytes, body);
+  if (std::memcmp(bytes + body, checksum.data(), 32) != 0) {
+    *error = "snapshot is corrupt (checksum mismatch)";
+    return nullptr;
+  }
+  code_cache::GetU32(bytes, body, &offset, &tag);
+  std::string version;
+  if (!GetBytes(bytes, body, &offset, &version)) {
+    *error = "snapshot is truncated";
+    return nullptr;
+  }
+  if (tag != code_cache::V8Tag()) {
+    *error = "snapshot was made by V8 " + version + " with other flags or version; this process runs V8 " +
+             v8::V8::GetVersion() + ": make it again";
+    return nullptr;
+  }
+  uint32_t count;
+  if (!code_cache::GetU32(bytes, body, &offset, &count)) {
+    *error = "snapshot is truncated";
+    return nullptr;
+  }
+  auto snapshot = std::make_shared<Snapshot>();
+  for (uint32_t i = 0; i < count; ++i) {
+    SnapshotScript script;
+    uint32_t line;
+    uint32_t column;
+    std::string cache;
+    if (!GetBytes(bytes, body, &offset, &script.filename) || !code_cache::GetU32(bytes, body, &offset, &line) ||
+        !code_cache::GetU32(bytes, body, &offset, &column) || !GetBytes(bytes, body, &offset, &script.source) ||
+        !GetBytes(bytes, body, &offset, &cache)) {
+      *error = "snapshot is truncated";
+      return nullptr;
+    }
+    script.line_offset = int(int32_t(line));
+    script.column_offset = int(int32_t(column));
+    script.cache.assign(cache.begin(), cache.end());
+    snapshot->scripts_.push_back(std::move(script));
+  }
+  if (offset != body) {
+    *error = "snapshot has trailing bytes";
+    return nullptr;
+  }
+  return snapshot;
+}
+
+bool Snapshot::Compile(v8::Isolate* isolate, std::vector<v8::Global<v8::UnboundScript>>* scripts) const {
+  for (const SnapshotScript& script : scripts_) {
+    v8::Local<v8::String> source_text = Utf8(isolate, script.source);
+    code_cache::Digest key = code_cache::SourceKey(isolate, source_text);
+    const uint8_t* payload = nullptr;
+    size_t payload_length = 0;
+    v8::ScriptOrigin origin = Origin(isolate, script);
+    v8::ScriptCompiler::Source source(
+        source_text, origin,
+        code_cache::Unwrap(script.cache.data(), script.cache.size(), key, &payload, &payload_length)
+            ? new v8::ScriptCompiler::CachedData(payload, int(payload_length))
+            : nullptr);
+    auto options = source.GetCachedData() != nullptr ? v8::ScriptCompiler::kConsumeCodeCache
+                                                     : v8::ScriptCompiler::kNoCompileOptions;
+    v8::Local<v8::UnboundScript> unbound;
+    if (!v8::ScriptCompiler::CompileUnboundScript(isolate, &source, options).ToLocal(&unbound)) {
+      scripts->clear();
+      return false;
+    }
+    scripts->emplace_back(isolate, unbound);
+  }
+  return true;
+}
+
+}  // namespace isorun

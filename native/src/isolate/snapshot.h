@@ -1,0 +1,43 @@
+// isorun's snapshot: a versioned, checksummed bundle of scripts and the code cache V8 produced
+// after they and a warm-up ran. V8 startup snapshots cannot be per isolate on stock Node (one shared
+// read-only heap), so an isolate "boots" from this by replaying the scripts with the cache.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "isolate/environment.h"
+
+namespace isorun {
+
+struct SnapshotScript {
+  std::string filename;
+  int line_offset = 0;
+  int column_offset = 0;
+  std::string source;          // UTF-8
+  std::vector<uint8_t> cache;  // code_cache envelope
+};
+
+class Snapshot : public ContextSetup {
+ public:
+  // Runs `scripts` then `warmup` in a fresh context of `env` (each bounded by `timeout_ms`) and
+  // captures the code cache. Null with *error naming the failing script and line.
+  static std::shared_ptr<Snapshot> Build(Environment& env, std::vector<SnapshotScript> scripts,
+                                         const std::string& warmup, uint64_t timeout_ms, std::string* error);
+  // Verifies and reads a bundle. Null with *error saying what is wrong.
+  static std::shared_ptr<const Snapshot> Parse(const uint8_t* bytes, size_t length, std::string* error);
+  std::vector<uint8_t> Serialize() const;
+
+  bool Compile(v8::Isolate* isolate, std::vector<v8::Global<v8::UnboundScript>>* scripts) const override;
+
+  const std::vector<SnapshotScript>& scripts() const { return scripts_; }
+
+ private:
+  static std::shared_ptr<const Snapshot> ParseAt(const uint8_t* bytes, size_t length, std::string* error);
+
+  std::vector<SnapshotScript> scripts_;
+};
+
+}  // namespace isorun
