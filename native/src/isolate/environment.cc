@@ -93,6 +93,7 @@ Environment::Lock::Lock(Environment& env) : env_(env) {
   exec_ = std::unique_lock<std::mutex>(env.exec_mutex_);
   if (env.isolate_ == nullptr || env.disposing_.load()) throw DisposedError();
   env.owner_thread_.store(ThisThreadId());
+  entered_ = std::chrono::steady_clock::now();
   locker_.emplace(env.isolate_);
   isolate_scope_.emplace(env.isolate_);
   handle_scope_.emplace(env.isolate_);
@@ -103,6 +104,9 @@ Environment::Lock::~Lock() {
   handle_scope_.reset();
   isolate_scope_.reset();
   locker_.reset();
+  env_.AddLockTime(uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now() - entered_)
+                                .count()));
   env_.owner_thread_.store(0);
 }
 
@@ -273,11 +277,6 @@ std::unique_ptr<Environment::Suspended> Environment::TakeSuspended(uint64_t id) 
   std::unique_ptr<Suspended> op = std::move(found->second);
   suspended_.erase(found);
   return op;
-}
-
-void Environment::AddTime(uint64_t cpu_ns, uint64_t wall_ns) {
-  cpu_ns_.fetch_add(cpu_ns, std::memory_order_relaxed);
-  wall_ns_.fetch_add(wall_ns, std::memory_order_relaxed);
 }
 
 size_t Environment::OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit) {

@@ -5,19 +5,12 @@
 
 namespace isorun {
 
-uint64_t ThreadCpuNanos() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
-}
-
 uint64_t MonotonicNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
-RunGuard::RunGuard(Environment& env, uint64_t timeout_ms)
-    : env_(env), cpu_start_(ThreadCpuNanos()), wall_start_(MonotonicNanos()) {
+RunGuard::RunGuard(Environment& env, uint64_t timeout_ms) : env_(env), start_(MonotonicNanos()) {
   if (timeout_ms == 0) return;
   v8::Isolate* isolate = env.isolate();
   auto deadline = TimerThread::Clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -31,7 +24,7 @@ RunGuard::~RunGuard() {
   // After Cancel the callback can no longer fire, so the terminate it may have sent is cleared here.
   if (timer_id_ != 0) env_.services().timers->Cancel(timer_id_);
   if (!env_.memory_exceeded()) env_.isolate()->CancelTerminateExecution();
-  env_.AddTime(ThreadCpuNanos() - cpu_start_, MonotonicNanos() - wall_start_);
+  env_.AddRunTime(MonotonicNanos() - start_);
 }
 
 }  // namespace isorun

@@ -1,4 +1,4 @@
-// Per-invocation limits as an RAII scope: arms the wall-clock deadline, accounts CPU and wall time.
+// Per-invocation limits as an RAII scope: arms the wall-clock deadline and accounts the time run.
 #pragma once
 
 #include <atomic>
@@ -22,11 +22,9 @@ class RunGuard {
   Environment& env_;
   uint64_t timer_id_ = 0;
   std::atomic<bool> timed_out_{false};
-  uint64_t cpu_start_;
-  uint64_t wall_start_;
+  uint64_t start_;
 };
 
-uint64_t ThreadCpuNanos();
 uint64_t MonotonicNanos();
 
 }  // namespace isorun

@@ -10,10 +10,12 @@ uint64_t TimerThread::Schedule(Clock::time_point deadline, std::function<void()>
   std::lock_guard<std::mutex> lock(mutex_);
   uint64_t id = next_id_++;
   if (stopping_) return id;
-  auto first = by_deadline_.empty() ? Clock::time_point::max() : by_deadline_.begin()->first;
   by_deadline_.emplace(deadline, id);
   timers_.emplace(id, std::make_pair(deadline, std::move(callback)));
-  if (deadline < first) wake_.notify_one();
+  if (deadline < wakes_at_) {
+    wakes_at_ = deadline;
+    wake_.notify_one();
+  }
   return id;
 }
 
@@ -49,11 +51,13 @@ void TimerThread::Loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
     if (by_deadline_.empty()) {
+      wakes_at_ = Clock::time_point::max();
       wake_.wait(lock);
       continue;
     }
     auto next = by_deadline_.begin();
     if (Clock::now() < next->first) {
+      wakes_at_ = next->first;
       wake_.wait_until(lock, next->first);
       continue;
     }

@@ -36,6 +36,8 @@ class TimerThread {
   std::unordered_map<uint64_t, std::pair<Clock::time_point, std::function<void()>>> timers_;
   uint64_t next_id_ = 1;
   uint64_t running_id_ = 0;
+  // When the thread will next look at the queue; a later deadline needs no wake-up.
+  Clock::time_point wakes_at_ = Clock::time_point::max();
   bool stopping_ = false;
   std::thread thread_;
 };
