@@ -75,15 +75,7 @@ export interface Transferred {
 }
 
 export type Transferable =
-  | null
-  | undefined
-  | boolean
-  | number
-  | bigint
-  | string
-  | Reference
-  | ExternalCopy
-  | Transferred;
+  null | undefined | boolean | number | bigint | string | Reference | ExternalCopy | Transferred;
 
 export declare class Isolate {
   constructor(options?: IsolateOptions);

@@ -104,9 +104,8 @@ Environment::Lock::~Lock() {
   handle_scope_.reset();
   isolate_scope_.reset();
   locker_.reset();
-  env_.AddLockTime(uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                std::chrono::steady_clock::now() - entered_)
-                                .count()));
+  env_.AddLockTime(uint64_t(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - entered_).count()));
   env_.owner_thread_.store(0);
 }
 

@@ -102,7 +102,7 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
 
   // Valid only under Lock.
   v8::Isolate* isolate() const { return isolate_; }
-  v8::Local<v8::Context> NewContext();  // under Lock; empty with an exception pending on failure
+  v8::Local<v8::Context> NewContext();      // under Lock; empty with an exception pending on failure
   v8::Local<v8::Context> DefaultContext();  // a context for work that needs one but has none
 
   uint64_t NewHandleId() { return next_handle_id_.fetch_add(1); }
@@ -112,7 +112,7 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   // Thread-safe: the handle is dropped at the next entry into the isolate.
   void Release(HandleKind kind, uint64_t id);
 
-  uint64_t AddSuspended(std::unique_ptr<Suspended> op);  // under Lock
+  uint64_t AddSuspended(std::unique_ptr<Suspended> op);   // under Lock
   std::unique_ptr<Suspended> TakeSuspended(uint64_t id);  // under Lock; null if gone
 
   // Memory cap.

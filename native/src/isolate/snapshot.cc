@@ -27,8 +27,7 @@ bool GetBytes(const uint8_t* bytes, size_t length, size_t* offset, std::string* 
 }
 
 v8::Local<v8::String> Utf8(v8::Isolate* isolate, const std::string& text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, int(text.size()))
-      .ToLocalChecked();
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, int(text.size())).ToLocalChecked();
 }
 
 std::string Describe(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::TryCatch& try_catch) {
@@ -155,8 +154,8 @@ std::shared_ptr<const Snapshot> Snapshot::ParseAt(const uint8_t* bytes, size_t l
   uint32_t tag;
   code_cache::GetU32(bytes, length, &offset, &format);
   if (format != kFormat) {
-    *error = "snapshot format " + std::to_string(format) + " is not supported (expected " + std::to_string(kFormat) +
-             ")";
+    *error =
+        "snapshot format " + std::to_string(format) + " is not supported (expected " + std::to_string(kFormat) + ")";
     return nullptr;
   }
   code_cache::GetU32(bytes, length, &offset, &total);

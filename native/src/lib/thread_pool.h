@@ -1,12 +1,12 @@
 // A fixed set of worker threads with large stacks that run posted jobs in FIFO order.
 #pragma once
 
+#include <pthread.h>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
-#include <pthread.h>
 #include <vector>
 
 namespace isorun {

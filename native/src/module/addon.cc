@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <thread>
 
+#include "module/classes.h"
 #include "module/convert.h"
 #include "module/task.h"
-#include "module/classes.h"
 
 namespace isorun {
 

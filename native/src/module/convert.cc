@@ -35,8 +35,7 @@ class NodeBridge : public HandleBridge {
     return RecognizeHandle(env_, Napi::Object(env_, ToNapi(object)));
   }
 
-  v8::MaybeLocal<v8::Value> NewReference(v8::Local<v8::Context> context,
-                                         std::shared_ptr<RemoteValue> value) override {
+  v8::MaybeLocal<v8::Value> NewReference(v8::Local<v8::Context> context, std::shared_ptr<RemoteValue> value) override {
     return ToV8(NewReferenceObject(env_, std::move(value)));
   }
 
@@ -111,8 +110,9 @@ std::unique_ptr<Transferable> ToTransferable(Napi::Env env, Napi::Value value, T
   if (mode == TransferMode::kCopy) {
     throw Napi::TypeError::New(env, what + " could not be cloned");
   }
-  throw Napi::TypeError::New(env, what + " is not transferable (pass a primitive, Reference, ExternalCopy, or the "
-                                         "result of copyInto()/derefInto())");
+  throw Napi::TypeError::New(env, what +
+                                      " is not transferable (pass a primitive, Reference, ExternalCopy, or the "
+                                      "result of copyInto()/derefInto())");
 }
 
 Napi::Value FromTransferable(Napi::Env env, Transferable& value) {

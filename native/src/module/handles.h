@@ -36,13 +36,15 @@ napi_value InternalToken(Napi::Env env);
 template <class T>
 std::vector<napi_value> InternalArgs(Napi::Env env, std::shared_ptr<T> data) {
   auto external = Napi::External<std::shared_ptr<T>>::New(env, new std::shared_ptr<T>(std::move(data)),
-                                                           [](Napi::Env, std::shared_ptr<T>* held) { delete held; });
+                                                          [](Napi::Env, std::shared_ptr<T>* held) { delete held; });
   return {InternalToken(env), external};
 }
 
 template <class T>
 std::shared_ptr<T> TakeInternalArgs(const Napi::CallbackInfo& info) {
-  if (info.Length() != 2 || !info[0].StrictEquals(Napi::Value(info.Env(), InternalToken(info.Env()))) || !info[1].IsExternal()) return nullptr;
+  if (info.Length() != 2 || !info[0].StrictEquals(Napi::Value(info.Env(), InternalToken(info.Env()))) ||
+      !info[1].IsExternal())
+    return nullptr;
   return *info[1].As<Napi::External<std::shared_ptr<T>>>().Data();
 }
 

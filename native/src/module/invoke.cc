@@ -98,12 +98,11 @@ bool Suspend(Environment& env, TaskControl& control, v8::Local<v8::Context> cont
   }
   if (has_deadline) {
     std::weak_ptr<Environment> weak = env.shared_from_this();
-    env.services().timers->Schedule(TimerThread::Clock::now() + std::chrono::milliseconds(remaining_ms),
-                                    [weak, id] {
-                                      if (auto target = weak.lock()) {
-                                        target->Post(std::make_unique<SuspendedTimeoutJob>(id));
-                                      }
-                                    });
+    env.services().timers->Schedule(TimerThread::Clock::now() + std::chrono::milliseconds(remaining_ms), [weak, id] {
+      if (auto target = weak.lock()) {
+        target->Post(std::make_unique<SuspendedTimeoutJob>(id));
+      }
+    });
   }
   return true;
 }

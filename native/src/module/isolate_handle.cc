@@ -1,12 +1,12 @@
 #include <cmath>
 
+#include "isolate/code_cache.h"
+#include "isolate/snapshot.h"
 #include "module/args.h"
 #include "module/classes.h"
 #include "module/convert.h"
 #include "module/handles.h"
 #include "module/invoke.h"
-#include "isolate/code_cache.h"
-#include "isolate/snapshot.h"
 #include "transfer/error_copy.h"
 
 namespace isorun {
@@ -46,8 +46,7 @@ class CompileTask : public Task {
         size_t length = 0;
         const uint8_t* payload = nullptr;
         size_t payload_length = 0;
-        if (cached_data_->Bytes(&bytes, &length) &&
-            code_cache::Unwrap(bytes, length, key, &payload, &payload_length)) {
+        if (cached_data_->Bytes(&bytes, &length) && code_cache::Unwrap(bytes, length, key, &payload, &payload_length)) {
           cache = new v8::ScriptCompiler::CachedData(payload, int(payload_length));
         }
       }
@@ -258,14 +257,14 @@ Napi::Value IsolateHandle::CompileScript(const Napi::CallbackInfo& info) {
   Napi::Value cached = options.Get("cachedData");
   if (!cached.IsUndefined()) {
     if (produce_cache) {
-      args::ThrowType(env, std::string(name) + ": options 'produceCachedData' and 'cachedData' cannot be used together");
+      args::ThrowType(env,
+                      std::string(name) + ": options 'produceCachedData' and 'cachedData' cannot be used together");
     }
     cached_data = ExternalCopyOf(cached, std::string(name) + ": option 'cachedData'");
   }
-  auto task = std::make_unique<CompileTask>(
-      env_, convert::ToTransferable(env, code, TransferMode::kValue, "code"),
-      convert::ToTransferable(env, filename, TransferMode::kValue, "filename"), line_offset, column_offset,
-      produce_cache, std::move(cached_data));
+  auto task = std::make_unique<CompileTask>(env_, convert::ToTransferable(env, code, TransferMode::kValue, "code"),
+                                            convert::ToTransferable(env, filename, TransferMode::kValue, "filename"),
+                                            line_offset, column_offset, produce_cache, std::move(cached_data));
   return Dispatch(env, env_, std::move(task), mode);
 }
 

@@ -304,7 +304,8 @@ Napi::Value ReferenceHandle::Apply(const Napi::CallbackInfo& info) {
     });
   }
   return Dispatch(env, remote->owner,
-                  std::make_unique<ApplyTask>(remote, std::move(receiver), std::move(arguments), timeout, result), mode);
+                  std::make_unique<ApplyTask>(remote, std::move(receiver), std::move(arguments), timeout, result),
+                  mode);
 }
 
 }  // namespace isorun

@@ -10,8 +10,8 @@ namespace {
 
 class RunTask : public Task {
  public:
-  RunTask(std::shared_ptr<ScriptHandle::Data> script, std::shared_ptr<ContextHandle::Data> context,
-          uint64_t timeout_ms, ResultOptions options)
+  RunTask(std::shared_ptr<ScriptHandle::Data> script, std::shared_ptr<ContextHandle::Data> context, uint64_t timeout_ms,
+          ResultOptions options)
       : script_(std::move(script)), context_(std::move(context)), timeout_ms_(timeout_ms), options_(options) {}
 
   void Run(Environment& env, TaskControl& control) override {
@@ -22,9 +22,8 @@ class RunTask : public Task {
       error = std::make_unique<ErrorCopy>("Error", "Script or context has been released");
       return;
     }
-    Invoke(env, *this, control, context, timeout_ms_, options_, [&]() -> v8::MaybeLocal<v8::Value> {
-      return script->BindToCurrentContext()->Run(context);
-    });
+    Invoke(env, *this, control, context, timeout_ms_, options_,
+           [&]() -> v8::MaybeLocal<v8::Value> { return script->BindToCurrentContext()->Run(context); });
   }
 
  private:
@@ -55,7 +54,8 @@ ScriptHandle::ScriptHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sc
   if (!data_) throw Napi::TypeError::New(info.Env(), "Script: use isolate.compileScript()");
   Napi::Object self = info.This().As<Napi::Object>();
   if (data_->cached_data) self.Set("cachedData", NewExternalCopyObject(info.Env(), data_->cached_data));
-  if (data_->consumed_cache) self.Set("cachedDataRejected", Napi::Boolean::New(info.Env(), data_->cached_data_rejected));
+  if (data_->consumed_cache)
+    self.Set("cachedDataRejected", Napi::Boolean::New(info.Env(), data_->cached_data_rejected));
   Tag(info.Env(), self, kScriptTag);
 }
 

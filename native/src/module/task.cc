@@ -41,8 +41,7 @@ Napi::Value Task::Finish(Napi::Env env) {
   return convert::FromTransferable(env, *result);
 }
 
-Napi::Value Dispatch(Napi::Env env, const std::shared_ptr<Environment>& target, std::unique_ptr<Task> task,
-                     Mode mode) {
+Napi::Value Dispatch(Napi::Env env, const std::shared_ptr<Environment>& target, std::unique_ptr<Task> task, Mode mode) {
   if (target->disposed()) throw Napi::Error::New(env, "Isolate is disposed");
   if (mode == Mode::kSync) {
     try {

@@ -38,7 +38,6 @@ class Task {
 };
 
 // Runs `task` on `target` in `mode`: returns the value (sync), a Promise (async) or undefined.
-Napi::Value Dispatch(Napi::Env env, const std::shared_ptr<Environment>& target, std::unique_ptr<Task> task,
-                     Mode mode);
+Napi::Value Dispatch(Napi::Env env, const std::shared_ptr<Environment>& target, std::unique_ptr<Task> task, Mode mode);
 
 }  // namespace isorun

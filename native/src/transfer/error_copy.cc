@@ -91,8 +91,8 @@ v8::MaybeLocal<v8::Value> ErrorCopy::TransferIn(const TransferTarget& target) {
   if (!stack_.empty()) {
     v8::Local<v8::Object> error_object = object;
     error_object
-        ->DefineOwnProperty(target.context, v8::String::NewFromUtf8Literal(isolate, "stack"), NewString(isolate, stack_),
-                            v8::DontEnum)
+        ->DefineOwnProperty(target.context, v8::String::NewFromUtf8Literal(isolate, "stack"),
+                            NewString(isolate, stack_), v8::DontEnum)
         .FromMaybe(false);
   }
   if (line_ > 0) {
@@ -102,11 +102,12 @@ v8::MaybeLocal<v8::Value> ErrorCopy::TransferIn(const TransferTarget& target) {
   return error;
 }
 
-std::unique_ptr<ErrorCopy> TimeoutError() { return std::make_unique<ErrorCopy>("Error", "Script execution timed out."); }
+std::unique_ptr<ErrorCopy> TimeoutError() {
+  return std::make_unique<ErrorCopy>("Error", "Script execution timed out.");
+}
 
 std::unique_ptr<ErrorCopy> MemoryLimitError() {
-  return std::make_unique<ErrorCopy>("RangeError",
-                                     "Isolate was disposed during execution due to memory limit");
+  return std::make_unique<ErrorCopy>("RangeError", "Isolate was disposed during execution due to memory limit");
 }
 
 std::unique_ptr<ErrorCopy> DisposedErrorCopy() { return std::make_unique<ErrorCopy>("Error", "Isolate is disposed"); }

@@ -19,8 +19,22 @@ class PrimitiveData : public ExternalCopyData {
   std::unique_ptr<PrimitiveCopy> value_;
 };
 
-enum class View { kArrayBuffer, kSharedArrayBuffer, kDataView, kUint8, kUint8Clamped, kInt8, kUint16, kInt16,
-                  kUint32, kInt32, kFloat32, kFloat64, kBigInt64, kBigUint64 };
+enum class View {
+  kArrayBuffer,
+  kSharedArrayBuffer,
+  kDataView,
+  kUint8,
+  kUint8Clamped,
+  kInt8,
+  kUint16,
+  kInt16,
+  kUint32,
+  kInt32,
+  kFloat32,
+  kFloat64,
+  kBigInt64,
+  kBigUint64
+};
 
 View ViewOf(v8::Local<v8::Value> value) {
   if (value->IsSharedArrayBuffer()) return View::kSharedArrayBuffer;
@@ -289,7 +303,8 @@ v8::MaybeLocal<v8::ArrayBuffer> NewArrayBuffer(const TransferTarget& target, siz
 
 std::shared_ptr<ExternalCopyData> ExternalCopyData::Create(v8::Isolate* isolate, v8::Local<v8::Context> context,
                                                            v8::Local<v8::Value> value, bool transfer) {
-  if (auto primitive = PrimitiveCopy::From(isolate, value)) return std::make_shared<PrimitiveData>(std::move(primitive));
+  if (auto primitive = PrimitiveCopy::From(isolate, value))
+    return std::make_shared<PrimitiveData>(std::move(primitive));
   if (value->IsArrayBuffer() || value->IsSharedArrayBuffer() || value->IsArrayBufferView()) {
     return CreateBuffer(isolate, value, transfer);
   }

@@ -80,8 +80,7 @@ v8::MaybeLocal<v8::Value> PrimitiveCopy::TransferIn(const TransferTarget& target
       }
       return string;
     }
-    case Kind::kBigInt:
-    {
+    case Kind::kBigInt: {
       v8::Local<v8::BigInt> bigint;
       if (!v8::BigInt::NewFromWords(target.context, sign_bit_, int(words_.size()), words_.data()).ToLocal(&bigint)) {
         return {};

@@ -19,8 +19,8 @@ std::shared_ptr<RemoteValue> MakeRemote(const TransferSource& source, v8::Local<
   return remote;
 }
 
-std::unique_ptr<Transferable> TransferOut(const TransferSource& source, v8::Local<v8::Value> value,
-                                          TransferMode mode, bool lenient) {
+std::unique_ptr<Transferable> TransferOut(const TransferSource& source, v8::Local<v8::Value> value, TransferMode mode,
+                                          bool lenient) {
   if (mode == TransferMode::kReference) return std::make_unique<ReferenceTransfer>(MakeRemote(source, value));
   if (auto primitive = PrimitiveCopy::From(source.isolate, value)) return primitive;
   if (value->IsObject()) {

@@ -24,8 +24,8 @@ struct TransferSource {
 
 // Null with an exception pending when `value` cannot cross in `mode`. With `lenient`, a value that
 // is not transferable in kValue mode becomes undefined (run()'s documented result rule).
-std::unique_ptr<Transferable> TransferOut(const TransferSource& source, v8::Local<v8::Value> value,
-                                          TransferMode mode, bool lenient);
+std::unique_ptr<Transferable> TransferOut(const TransferSource& source, v8::Local<v8::Value> value, TransferMode mode,
+                                          bool lenient);
 
 std::shared_ptr<RemoteValue> MakeRemote(const TransferSource& source, v8::Local<v8::Value> value);
 
