@@ -194,6 +194,8 @@ void Environment::Dispose() {
     scripts_.Clear();
     default_context_.Reset();
     setup_scripts_.clear();
+    owned_.clear();
+    templates_.clear();
   }
   FreeIsolate();
 }
@@ -262,6 +264,16 @@ v8::Local<v8::Context> Environment::DefaultContext() {
     default_context_.Reset(isolate_, context);
   }
   return default_context_.Get(isolate_);
+}
+
+v8::Local<v8::FunctionTemplate> Environment::Template(size_t slot) {
+  if (slot >= templates_.size()) return {};
+  return templates_[slot].Get(isolate_);
+}
+
+void Environment::SetTemplate(size_t slot, v8::Local<v8::FunctionTemplate> value) {
+  if (slot >= templates_.size()) templates_.resize(slot + 1);
+  templates_[slot].Reset(isolate_, value);
 }
 
 uint64_t Environment::AddSuspended(std::unique_ptr<Suspended> op) {

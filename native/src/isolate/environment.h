@@ -112,6 +112,18 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   // Thread-safe: the handle is dropped at the next entry into the isolate.
   void Release(HandleKind kind, uint64_t id);
 
+  // Data that lives as long as a guest object or, at the latest, the isolate (weak callbacks do not
+  // run on disposal). Under Lock.
+  class Owned {
+   public:
+    virtual ~Owned() = default;
+  };
+  void AddOwned(std::unique_ptr<Owned> owned) { owned_.emplace(owned.get(), std::move(owned)); }
+  void FreeOwned(Owned* owned) { owned_.erase(owned); }
+  // Per-isolate function templates by slot (guest-side classes). Under Lock.
+  v8::Local<v8::FunctionTemplate> Template(size_t slot);
+  void SetTemplate(size_t slot, v8::Local<v8::FunctionTemplate> value);
+
   uint64_t AddSuspended(std::unique_ptr<Suspended> op);   // under Lock
   std::unique_ptr<Suspended> TakeSuspended(uint64_t id);  // under Lock; null if gone
 
@@ -168,6 +180,8 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   v8::Global<v8::Context> default_context_;
   std::vector<v8::Global<v8::UnboundScript>> setup_scripts_;
   std::unordered_map<uint64_t, std::unique_ptr<Suspended>> suspended_;
+  std::unordered_map<Owned*, std::unique_ptr<Owned>> owned_;
+  std::vector<v8::Global<v8::FunctionTemplate>> templates_;
 
   std::atomic<bool> memory_exceeded_{false};
   std::atomic<size_t> heap_used_{0};

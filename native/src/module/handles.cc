@@ -23,18 +23,6 @@ void Tag(Napi::Env env, Napi::Object object, const napi_type_tag& tag) { napi_ty
 
 napi_value InternalToken(Napi::Env env) { return Addon::Of(env).internal_token.Value(); }
 
-namespace {
-// A transferable shared by every pass of one copyInto()/derefInto() value.
-class SharedTransfer : public Transferable {
- public:
-  explicit SharedTransfer(std::shared_ptr<Transferable> value) : value_(std::move(value)) {}
-  v8::MaybeLocal<v8::Value> TransferIn(const TransferTarget& target) override { return value_->TransferIn(target); }
-
- private:
-  std::shared_ptr<Transferable> value_;
-};
-}  // namespace
-
 std::unique_ptr<Transferable> RecognizeHandle(Napi::Env env, Napi::Object object) {
   if (HasTag(env, object, kReferenceTag)) {
     const auto& value = ReferenceHandle::Unwrap(object)->value();

@@ -87,6 +87,16 @@ class ReferenceTransfer : public Transferable {
   std::shared_ptr<RemoteValue> value_;
 };
 
+// One transferable passed any number of times (copyInto()/derefInto() values).
+class SharedTransfer : public Transferable {
+ public:
+  explicit SharedTransfer(std::shared_ptr<Transferable> value) : value_(std::move(value)) {}
+  v8::MaybeLocal<v8::Value> TransferIn(const TransferTarget& target) override { return value_->TransferIn(target); }
+
+ private:
+  std::shared_ptr<Transferable> value_;
+};
+
 // `typeof` as the documented API reports it: null is "null".
 std::string TypeOf(v8::Local<v8::Value> value);
 
