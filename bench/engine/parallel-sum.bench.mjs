@@ -1,0 +1,67 @@
+// The API document's parallelism example, as written there: sum 0..2^27 in four isolates at once
+// (each built, given `sum` and run through async calls) against the same in one isolate.
+import { defineBench } from '../lib/runner.mjs';
+import { summarize } from '../lib/measure.mjs';
+
+function sum(min, max) {
+  let total = 0;
+  for (let ii = min; ii < max; ++ii) total += ii;
+  return total;
+}
+
+const NUM = 2 ** 27;
+const EXPECTED = 9007199187632128;
+
+async function sumInIsolates(ivm, numThreads) {
+  const sums = await Promise.all(
+    Array.from({ length: numThreads }, async (_, ii) => {
+      const isolate = new ivm.Isolate();
+      const context = await isolate.createContext();
+      const jail = context.global;
+      const script = await isolate.compileScript(String(sum));
+      await script.run(context);
+      const fnReference = await jail.get('sum');
+      const min = Math.floor((NUM / numThreads) * ii);
+      const max = Math.floor((NUM / numThreads) * (ii + 1));
+      const result = await fnReference.apply(undefined, [min, max]);
+      isolate.dispose();
+      return result;
+    }),
+  );
+  const total = sums.reduce((a, b) => a + b, 0);
+  if (total !== EXPECTED) throw new Error(`sum over ${numThreads} isolates gave ${total}`);
+}
+
+async function timed(operation) {
+  const start = process.hrtime.bigint();
+  await operation();
+  return Number(process.hrtime.bigint() - start);
+}
+
+export default defineBench({
+  file: import.meta.url,
+  name: 'parallel-sum',
+  title: 'sum 0..2^27: four isolates in parallel vs one isolate',
+  impls: ['isolated-vm', 'isorun'],
+  targets: { speedup: { min: 1.8 } },
+  async run({ engine, quick }) {
+    const rounds = quick ? 3 : 7;
+    await sumInIsolates(engine, 1); // warm the engine's threads and the host's code paths
+    const single = [];
+    const parallel = [];
+    const speedups = [];
+    for (let round = 0; round < rounds; round++) {
+      const one = await timed(() => sumInIsolates(engine, 1));
+      const four = await timed(() => sumInIsolates(engine, 4));
+      single.push(one);
+      parallel.push(four);
+      speedups.push(one / four);
+    }
+    const host = await timed(async () => sum(0, NUM));
+    return [
+      { metric: 'speedup', unit: 'x', ...summarize(speedups), p99: undefined, note: 'one-isolate time / four-isolate time' },
+      { metric: 'one isolate', unit: 'ns', ...summarize(single), p99: undefined, note: `host JS alone: ${(host / 1e6).toFixed(0)} ms` },
+      { metric: 'four isolates', unit: 'ns', ...summarize(parallel), p99: undefined },
+    ];
+  },
+});
