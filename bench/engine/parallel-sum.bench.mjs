@@ -1,5 +1,6 @@
 // The API document's parallelism example, as written there: sum 0..2^27 in four isolates at once
 // (each built, given `sum` and run through async calls) against the same in one isolate.
+import { Worker } from 'node:worker_threads';
 import { defineBench } from '../lib/runner.mjs';
 import { summarize } from '../lib/measure.mjs';
 
@@ -32,6 +33,21 @@ async function sumInIsolates(ivm, numThreads) {
   if (total !== EXPECTED) throw new Error(`sum over ${numThreads} isolates gave ${total}`);
 }
 
+/** The same split over Node worker_threads: how much parallelism the machine offers right now. */
+async function sumInWorkers(numThreads) {
+  const source = `const { parentPort, workerData } = require('node:worker_threads');
+    ${sum}
+    parentPort.postMessage(sum(workerData.min, workerData.max));`;
+  const sums = await Promise.all(
+    Array.from({ length: numThreads }, (_, ii) => {
+      const workerData = { min: Math.floor((NUM / numThreads) * ii), max: Math.floor((NUM / numThreads) * (ii + 1)) };
+      const worker = new Worker(source, { eval: true, workerData });
+      return new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    }),
+  );
+  if (sums.reduce((a, b) => a + b, 0) !== EXPECTED) throw new Error('worker_threads sum is wrong');
+}
+
 async function timed(operation) {
   const start = process.hrtime.bigint();
   await operation();
@@ -50,16 +66,19 @@ export default defineBench({
     const single = [];
     const parallel = [];
     const speedups = [];
+    const controls = [];
     for (let round = 0; round < rounds; round++) {
       const one = await timed(() => sumInIsolates(engine, 1));
       const four = await timed(() => sumInIsolates(engine, 4));
       single.push(one);
       parallel.push(four);
       speedups.push(one / four);
+      controls.push((await timed(() => sumInWorkers(1))) / (await timed(() => sumInWorkers(4))));
     }
+    const control = summarize(controls).median;
     const host = await timed(async () => sum(0, NUM));
     return [
-      { metric: 'speedup', unit: 'x', ...summarize(speedups), p99: undefined, note: 'one-isolate time / four-isolate time' },
+      { metric: 'speedup', unit: 'x', ...summarize(speedups), p99: undefined, note: `one isolate / four isolates; worker_threads control on this machine now: ${control.toFixed(2)}×` },
       { metric: 'one isolate', unit: 'ns', ...summarize(single), p99: undefined, note: `host JS alone: ${(host / 1e6).toFixed(0)} ms` },
       { metric: 'four isolates', unit: 'ns', ...summarize(parallel), p99: undefined },
     ];
