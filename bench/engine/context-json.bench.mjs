@@ -1,6 +1,7 @@
 // A request's worth of work in a warm isolate: fresh context, run a small function, JSON-shaped
 // data copied in and out (structured clone both ways).
 import assert from 'node:assert/strict';
+import { releaseReference } from '../lib/impls.mjs';
 import { defineBench } from '../lib/runner.mjs';
 import { summarize, timeSync } from '../lib/measure.mjs';
 
@@ -43,7 +44,7 @@ export default defineBench({
       const context = isolate.createContextSync();
       const handler = script.runSync(context, { reference: true });
       const output = handler.applySync(undefined, [input(i)], { arguments: { copy: true }, result: { copy: true } });
-      handler.release?.();
+      releaseReference(handler);
       context.release();
       return output;
     };

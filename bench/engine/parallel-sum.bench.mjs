@@ -1,6 +1,7 @@
 // The API document's parallelism example, as written there: sum 0..2^27 in four isolates at once
 // (each built, given `sum` and run through async calls) against the same in one isolate.
 import { Worker } from 'node:worker_threads';
+import { releaseReference } from '../lib/impls.mjs';
 import { defineBench } from '../lib/runner.mjs';
 import { summarize } from '../lib/measure.mjs';
 
@@ -25,6 +26,7 @@ async function sumInIsolates(ivm, numThreads) {
       const min = Math.floor((NUM / numThreads) * ii);
       const max = Math.floor((NUM / numThreads) * (ii + 1));
       const result = await fnReference.apply(undefined, [min, max]);
+      releaseReference(fnReference);
       isolate.dispose();
       return result;
     }),

@@ -27,3 +27,9 @@ export function loadEngine(impl) {
       throw new Error(`unknown implementation ${impl}`);
   }
 }
+
+/** Frees a Reference: isolated-vm 5 names it `release()`, the API document (and isorun) `dispose()`. */
+export function releaseReference(reference) {
+  if (typeof reference.release === 'function') reference.release();
+  else reference.dispose();
+}

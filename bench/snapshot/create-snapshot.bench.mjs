@@ -2,8 +2,27 @@
 // script that compiles the hot functions (what the boot benchmarks use).
 import { defineBench } from '../lib/runner.mjs';
 import { summarize, timeSync } from '../lib/measure.mjs';
-import { LIBRARY_SCRIPTS, checkSnapshot, outcomeOf, takeSnapshot } from './common.mjs';
+import { LIBRARY_SCRIPTS, WARMUPS_CHECKED, checkSnapshot, outcomeOf, takeSnapshot } from './common.mjs';
 import { WARMUP_SOURCE } from './library.mjs';
+
+/** Boots from a snapshot taken with each warm-up and says which compute wrong results. */
+function correctness(engine) {
+  const verdicts = Object.entries(WARMUPS_CHECKED).map(([label, warmup]) => {
+    try {
+      const snapshot = engine.Isolate.createSnapshot(LIBRARY_SCRIPTS, ...(warmup === undefined ? [] : [warmup]));
+      const verdict = checkSnapshot(engine, snapshot);
+      return verdict === undefined ? undefined : `${label}: ${verdict.replace(/^wrong results: /, "").slice(0, 110)}`;
+    } catch (error) {
+      return `${label}: createSnapshot threw ${String(error?.message ?? error).split('\n')[0].slice(0, 80)}`;
+    }
+  });
+  const wrong = verdicts.filter(Boolean);
+  return {
+    metric: 'correctness',
+    outcome: wrong.length === 0 ? 'correct' : `wrong results with ${wrong.join(' | ')}`,
+    note: `checked warm-ups: ${Object.keys(WARMUPS_CHECKED).join(', ')}`,
+  };
+}
 
 function measure(engine, n, warmup) {
   const make = () => engine.Isolate.createSnapshot(LIBRARY_SCRIPTS, ...warmup);
@@ -27,6 +46,7 @@ export default defineBench({
       { metric: 'time', unit: 'ns', ...summarize(plain.samples), note: 'scripts only' },
       { metric: 'size', unit: 'bytes', median: plain.size, n: 1, note: 'scripts only' },
     ];
+    rows.push(correctness(engine));
     if (!warm) return [...rows, { metric: 'time with warm-up', outcome, note }];
     const warmed = measure(engine, n, [WARMUP_SOURCE]);
     return [
