@@ -52,6 +52,7 @@ export default defineBench({
   title: `peak RSS growth / memoryLimit (${MEMORY_LIMIT_MB} MB) for a hostile guest`,
   impls: ['isolated-vm', 'isorun'],
   variants: Object.keys(BOMBS),
+  rounds: 1,
   targets: { overshoot: { max: 1.25 } },
   monitor: () => ({ rssCapBytes: RSS_CAP_BYTES, timeoutMs: RUN_TIMEOUT_MS + 30_000 }),
   async run({ engine, variant }) {

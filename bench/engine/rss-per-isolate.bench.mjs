@@ -7,6 +7,7 @@ export default defineBench({
   file: import.meta.url,
   name: 'rss-per-isolate',
   title: 'RSS per idle isolate with one context (1,000 alive)',
+  rounds: 1,
   targets: { rss: { max: 1.0 * 2 ** 20 } },
   async run({ impl, engine, quick }) {
     const count = quick ? 200 : 1000;

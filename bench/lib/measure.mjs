@@ -44,6 +44,8 @@ export function summarize(samples) {
     min: sorted[0],
     mean: total / sorted.length,
     n: sorted.length,
+    // Raw samples travel to the parent, which pools the rounds of one implementation.
+    samples: Array.from(samples),
   };
 }
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IMPLS, loadEngine } from './impls.mjs';
-import { readProcStatus } from './measure.mjs';
+import { readProcStatus, summarize } from './measure.mjs';
 import { formatTable } from './report.mjs';
 
 /** Flags every child runs with: guests need Node's startup snapshot off; RSS scenarios need gc(). */
@@ -19,7 +19,8 @@ const FATAL_MARKERS = /fatal|out of memory|CALL_AND_RETRY|Check failed|Segmentat
  * A benchmark: `run(ctx)` measures one implementation (and variant) and returns rows
  * `{ metric, unit, median, p99?, n?, outcome?, note? }`. Optional: `variants`, `targets`
  * (`{ [metric]: { ratioMax } | { max } | { min } }`, judged on isorun's row), `monitor(variant)`
- * (`{ rssCapBytes, timeoutMs }`: the parent watches the child's memory), `onChildExit(child)`.
+ * (`{ rssCapBytes, timeoutMs }`: the parent watches the child's memory), `onChildExit(child)`,
+ * `rounds` (children per implementation, alternating; 1 for one-shot measurements).
  */
 export function defineBench(def) {
   const file = fileURLToPath(def.file);
@@ -43,7 +44,7 @@ async function main(bench) {
   const impl = argValue(argv, '--impl');
   const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
   if (impl !== undefined) {
-    await runInThisProcess(bench, impl, argValue(argv, '--variant'), quick);
+    await runInThisProcess(bench, impl, argValue(argv, '--variant'), quick, Number(argValue(argv, '--rounds') ?? 1));
     return;
   }
   const impls = argValue(argv, '--impls')?.split(',');
@@ -56,7 +57,7 @@ export function emitInfo(info) {
   process.stdout.write(`${INFO_PREFIX}${JSON.stringify(info)}\n`);
 }
 
-async function runInThisProcess(bench, impl, variant, quick) {
+async function runInThisProcess(bench, impl, variant, quick, rounds) {
   const emit = (row) => process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(row)}\n`);
   let engine;
   try {
@@ -70,8 +71,8 @@ async function runInThisProcess(bench, impl, variant, quick) {
     engine,
     variant,
     quick,
-    /** Iteration count: the full figure, or a tenth of it for a smoke run. */
-    iterations: (full) => (quick ? Math.max(20, Math.round(full / 10)) : full),
+    /** This child's share of the iterations: the full figure (a tenth for a smoke run) over the rounds. */
+    iterations: (full) => Math.max(20, Math.round((quick ? full / 10 : full) / rounds)),
   };
   try {
     for (const row of await bench.run(ctx)) emit(row);
@@ -84,22 +85,52 @@ async function runInThisProcess(bench, impl, variant, quick) {
 
 const firstLine = (text) => String(text).split('\n')[0].slice(0, 200);
 
-/** Runs every implementation and variant of `bench` in its own child; returns the rows. */
+/**
+ * Runs every implementation and variant of `bench`, each in its own child, in `bench.rounds`
+ * alternating rounds (A B C A B C …) so that a machine whose load drifts treats all alike;
+ * the rounds' samples are pooled. Returns the rows.
+ */
 export async function runBench(bench, { quick = false, impls, onProgress = () => {} } = {}) {
-  const rows = [];
+  const rounds = bench.rounds ?? DEFAULT_ROUNDS;
+  const cells = [];
   for (const impl of bench.impls) {
     if (impls !== undefined && !impls.includes(impl)) continue;
-    for (const variant of bench.variants) {
-      const label = [bench.name, variant, impl].filter(Boolean).join(' / ');
-      onProgress(`  … ${label}`);
-      const child = await runChild(bench, impl, variant, quick);
-      const childRows = bench.onChildExit ? bench.onChildExit(child) : defaultRows(child);
-      for (const row of childRows) {
-        rows.push({ bench: bench.name, title: bench.title, impl, variant, ...row });
-      }
+    for (const variant of bench.variants) cells.push({ impl, variant, rounds: [] });
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const cell of cells) {
+      const label = [bench.name, cell.variant, cell.impl].filter(Boolean).join(' / ');
+      onProgress(`  … ${label}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''}`);
+      const child = await runChild(bench, cell.impl, cell.variant, quick, rounds);
+      cell.rounds.push(bench.onChildExit ? bench.onChildExit(child) : defaultRows(child));
     }
   }
-  return rows;
+  return cells.flatMap(({ impl, variant, rounds: results }) =>
+    poolRounds(results).map((row) => ({ bench: bench.name, title: bench.title, impl, variant, ...row })),
+  );
+}
+
+const DEFAULT_ROUNDS = 3;
+
+/** One row per metric: samples pooled over the rounds; a failure in any round is kept visible. */
+function poolRounds(results) {
+  const pooled = new Map();
+  for (const rows of results) {
+    for (const row of rows) {
+      const key = row.metric ?? '';
+      const seen = pooled.get(key);
+      if (seen === undefined) pooled.set(key, { ...row });
+      else if (Array.isArray(seen.samples) && Array.isArray(row.samples)) {
+        seen.samples.push(...row.samples);
+        seen.outcome ??= row.outcome;
+      } else if (row.outcome !== undefined && seen.outcome === undefined) pooled.set(key, { ...row });
+    }
+  }
+  return [...pooled.values()].map(({ samples, ...row }) => {
+    if (!Array.isArray(samples) || samples.length === 0) return row;
+    const { samples: _pooled, ...summary } = summarize(samples);
+    return { ...row, ...summary };
+  });
 }
 
 function defaultRows(child) {
@@ -116,8 +147,8 @@ export function describeExit(child) {
   return `crashed (${how}${detail ? `: ${detail}` : ''})`;
 }
 
-function runChild(bench, impl, variant, quick) {
-  const args = [...CHILD_NODE_FLAGS, bench.path, '--impl', impl];
+function runChild(bench, impl, variant, quick, rounds) {
+  const args = [...CHILD_NODE_FLAGS, bench.path, '--impl', impl, '--rounds', String(rounds)];
   if (variant !== undefined) args.push('--variant', variant);
   if (quick) args.push('--quick');
   const monitor = bench.monitor?.(variant) ?? {};

@@ -11,7 +11,7 @@ function correctness(engine) {
     try {
       const snapshot = engine.Isolate.createSnapshot(LIBRARY_SCRIPTS, ...(warmup === undefined ? [] : [warmup]));
       const verdict = checkSnapshot(engine, snapshot);
-      return verdict === undefined ? undefined : `${label}: ${verdict.replace(/^wrong results: /, "").slice(0, 110)}`;
+      return verdict === undefined ? undefined : `${label}: ${verdict.replace(/^wrong results: /, '').slice(0, 110)}`;
     } catch (error) {
       return `${label}: createSnapshot threw ${String(error?.message ?? error).split('\n')[0].slice(0, 80)}`;
     }
