@@ -1,0 +1,58 @@
+// A request's worth of work in a warm isolate: fresh context, run a small function, JSON-shaped
+// data copied in and out (structured clone both ways).
+import assert from 'node:assert/strict';
+import { releaseReference } from '../lib/impls.mjs';
+import { defineBench } from '../lib/runner.mjs';
+import { summarize, timeSync } from '../lib/measure.mjs';
+
+const FUNCTION_SOURCE = `(function handler(order) {
+  let total = 0;
+  for (const line of order.lines) total += line.price * line.quantity;
+  return { id: order.id, customer: order.customer.toUpperCase(), total, items: order.lines.length };
+})`;
+
+const input = (i) => ({
+  id: i,
+  customer: 'ada lovelace',
+  lines: [
+    { sku: 'A-1', price: 3, quantity: 2 },
+    { sku: 'B-2', price: 5, quantity: 1 },
+    { sku: 'C-3', price: 7, quantity: 4 },
+  ],
+});
+const expected = (i) => ({ id: i, customer: 'ADA LOVELACE', total: 39, items: 3 });
+
+export default defineBench({
+  file: import.meta.url,
+  name: 'context-json',
+  title: 'new context in a warm isolate + small function, JSON in/out',
+  targets: { time: { ratioMax: 0.8 } },
+  run({ impl, engine, iterations }) {
+    const n = iterations(3000);
+    if (impl === 'node:vm') {
+      const script = new engine.Script(FUNCTION_SOURCE);
+      const samples = timeSync(n, 100, (i) => {
+        const handler = script.runInContext(engine.createContext());
+        const output = structuredClone(handler(structuredClone(input(i))));
+        if (output.total !== 39) throw new Error('node:vm: wrong total');
+      });
+      return [{ metric: 'time', unit: 'ns', ...summarize(samples), note: 'contexts in Node’s own isolate' }];
+    }
+    const isolate = new engine.Isolate({ memoryLimit: 128 });
+    const script = isolate.compileScriptSync(FUNCTION_SOURCE, { filename: 'handler.js' });
+    const call = (i) => {
+      const context = isolate.createContextSync();
+      const handler = script.runSync(context, { reference: true });
+      const output = handler.applySync(undefined, [input(i)], { arguments: { copy: true }, result: { copy: true } });
+      releaseReference(handler);
+      context.release();
+      return output;
+    };
+    assert.deepEqual(call(1), expected(1));
+    const samples = timeSync(n, 100, (i) => {
+      if (call(i).total !== 39) throw new Error('wrong total');
+    });
+    isolate.dispose();
+    return [{ metric: 'time', unit: 'ns', ...summarize(samples) }];
+  },
+});
