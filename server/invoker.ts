@@ -180,12 +180,12 @@ export class Invoker {
     const bounded = boundedLogs(logs, this.config);
     try {
       if (ended !== undefined) throw this.#problemFor(ended, request, bounded, stats);
-      const result = this.#resultOf(envelope!, bounded, stats);
+      const result = this.#resultOf(envelope!, bounded, stats, request.memoryMb);
       this.observer.invocation('ok', stats);
       return result;
     } catch (error) {
-      const kind = ended?.kind;
-      this.observer.invocation(kind === 'timeout' || kind === 'stuck' ? 'timeout' : kind === 'memory' ? 'memory' : 'error', stats);
+      const code = (error as ProblemError).code;
+      this.observer.invocation(code === 'TIMEOUT' ? 'timeout' : code === 'MEMORY_LIMIT' ? 'memory' : 'error', stats);
       throw error;
     }
   }
@@ -228,6 +228,7 @@ export class Invoker {
           timeout: deadline.remaining(),
           result: { copy: true },
         })) as number;
+        if (deadline.passed) break;
         if (settled || next === 0) continue;
         const wake = next > 0 ? new Promise((resolve) => setTimeout(resolve, next)) : new Promise(() => {});
         if ((await Promise.race([settledSignal, wake, timer.expired])) === 'expired') break;
@@ -314,7 +315,7 @@ export class Invoker {
           stats,
         });
       case 'threw':
-        return functionError(ended.thrown!, withLogs);
+        return functionError(ended.thrown!, withLogs, request.memoryMb);
       case 'problem':
         return new ProblemError(ended.problem!.code, ended.problem!.detail, { ...ended.problem!.fields, ...withLogs });
       case 'shutdown':
@@ -322,7 +323,7 @@ export class Invoker {
     }
   }
 
-  #resultOf(envelope: Envelope, logs: GuestLogs, stats: InvocationStats): InvocationSuccess {
+  #resultOf(envelope: Envelope, logs: GuestLogs, stats: InvocationStats, memoryMb: number): InvocationSuccess {
     const withLogs = { ...logs, stats };
     switch (envelope.outcome) {
       case 'ok': {
@@ -343,7 +344,7 @@ export class Invoker {
         return { resultJson, ...logs, stats };
       }
       case 'threw':
-        throw functionError(envelope.error, withLogs);
+        throw functionError(envelope.error, withLogs, memoryMb);
       case 'result-invalid':
         throw new ProblemError('RESULT_INVALID', `The result cannot be sent as JSON: ${String(envelope.detail)}`, withLogs);
       case 'result-too-large':
@@ -371,9 +372,18 @@ export function nestingDepth(value: unknown): number {
   return deepest;
 }
 
-function functionError(thrown: GuestThrown, fields: Record<string, unknown>): ProblemError {
+/** The engine refuses ArrayBuffer allocations past the cap with this RangeError (the heap cap kills instead). */
+const ARRAY_BUFFER_REFUSED = 'Array buffer allocation failed';
+
+function functionError(thrown: GuestThrown, fields: Record<string, unknown>, memoryMb: number): ProblemError {
   const name = typeof thrown?.name === 'string' ? thrown.name : 'Error';
   const message = typeof thrown?.message === 'string' ? thrown.message : '';
   const stack = typeof thrown?.stack === 'string' ? thrown.stack : '';
+  if (name === 'RangeError' && message === ARRAY_BUFFER_REFUSED) {
+    return new ProblemError('MEMORY_LIMIT', `An ArrayBuffer allocation would pass the ${memoryMb} MB memory cap.`, {
+      memoryMb,
+      ...fields,
+    });
+  }
   return new ProblemError('FUNCTION_ERROR', `The function threw ${name}: ${message}`, { name, message, stack, ...fields });
 }

@@ -52,7 +52,7 @@ t.test('every error code, as the API returns it', async (t) => {
   checkProblem(t, threw, 'FUNCTION_ERROR');
   t.match(threw.body, { name: 'RangeError', message: 'nope', stack: /RangeError: nope\n\s+at function\.js:1:/ });
 
-  for (const [code, shown] of [
+  for (const [code, shown] of <Array<[string, string]>>[
     ['() => { throw 1 }', '1'],
     ['() => { throw null }', 'null'],
     ['() => { throw "text" }', 'text'],
