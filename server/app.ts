@@ -12,10 +12,18 @@ import { Metrics } from './metrics';
 import { IsolatePool } from './pool';
 import { readGuestRuntime } from './runtime/bundle';
 
+/** A route as served: checked against openapi.yaml by the tests, listed in the start-up log. */
+export interface ServedRoute {
+  method: string;
+  url: string;
+  statuses: string[];
+}
+
 export interface IsorunApp {
   app: FastifyInstance;
   pool: IsolatePool;
   metrics: Metrics;
+  routes: ServedRoute[];
 }
 
 const CLIENT_REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -61,6 +69,13 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
   const invoker = new Invoker(pool, config, metrics);
   let closing = false;
 
+  const routes: ServedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: route.url, statuses: Object.keys(route.schema?.response ?? {}) });
+    }
+  });
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
   app.setNotFoundHandler(notFoundHandler);
@@ -93,5 +108,5 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
     scrape: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
   });
   await app.register(openApiRoutes);
-  return { app, pool, metrics };
+  return { app, pool, metrics, routes };
 }
