@@ -87,6 +87,11 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
     }
     return undefined;
   });
+  // While closing, every response ends its connection: keep-alive sockets would hold `close()` open.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
