@@ -1,0 +1,117 @@
+// The app factory: Fastify with the config's limits, problem+json errors, metrics, the pool and every route.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../config/schema';
+import { healthRoutes } from '../routes/health';
+import { metricsRoutes } from '../routes/metrics';
+import { openApiRoutes } from '../routes/openapi';
+import { runRoutes } from '../routes/run';
+import { createErrorHandler, notFoundHandler, ProblemError, sendProblem } from './errors';
+import { Invoker } from './invoker';
+import { Metrics } from './metrics';
+import { IsolatePool } from './pool';
+import { readGuestRuntime } from './runtime/bundle';
+
+/** A route as served: checked against openapi.yaml by the tests, listed in the start-up log. */
+export interface ServedRoute {
+  method: string;
+  url: string;
+  statuses: string[];
+}
+
+export interface IsorunApp {
+  app: FastifyInstance;
+  pool: IsolatePool;
+  metrics: Metrics;
+  routes: ServedRoute[];
+}
+
+const CLIENT_REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+export async function buildApp(config: Config): Promise<IsorunApp> {
+  let requestCounter = 0;
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    // Reject wrong types and unknown fields instead of coercing or silently dropping them.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const fromClient = request.headers['x-request-id'];
+      return typeof fromClient === 'string' && CLIENT_REQUEST_ID.test(fromClient)
+        ? fromClient
+        : `req-${(++requestCounter).toString(36)}`;
+    },
+    // Requests arriving while closing get problem+json from the hook below, not Fastify's plain 503.
+    return503OnClosing: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const metrics = new Metrics();
+  const pool = new IsolatePool(
+    {
+      minIsolates: config.poolMinIsolates,
+      maxIsolates: config.poolMaxIsolates,
+      maxUsesPerIsolate: config.maxUsesPerIsolate,
+      recycleHeapPercent: config.recycleHeapPercent,
+      queueMaxLength: config.queueMaxLength,
+      queueMaxWaitMs: config.queueMaxWaitMs,
+      defaultMemoryMb: config.defaultMemoryMb,
+      guestLimits: {
+        logMaxEntries: config.logMaxEntries,
+        logMaxBytes: config.logMaxBytes,
+        resultMaxBytes: config.resultMaxBytes,
+      },
+      runtimeSource: readGuestRuntime(),
+    },
+    metrics,
+  );
+  metrics.attachPool(pool);
+  const invoker = new Invoker(pool, config, metrics);
+  let closing = false;
+
+  const routes: ServedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: route.url, statuses: Object.keys(route.schema?.response ?? {}) });
+    }
+  });
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler(createErrorHandler(config.bodyLimitBytes));
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      return sendProblem(reply, new ProblemError('SHUTTING_DOWN', 'The server is shutting down.', {}, { 'retry-after': '1' }));
+    }
+    return undefined;
+  });
+  // While closing, every response ends its connection: keep-alive sockets would hold `close()` open.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.addHook('onReady', async () => {
+    await pool.warmUp();
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // onClose runs after in-flight requests finished: nothing is busy, every isolate is disposed.
+  app.addHook('onClose', async () => {
+    pool.close({ force: true });
+  });
+
+  await app.register(runRoutes, { invoker, config });
+  await app.register(healthRoutes, { isReady: () => pool.ready && !closing });
+  await app.register(metricsRoutes, {
+    scrape: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
+  });
+  await app.register(openApiRoutes);
+  return { app, pool, metrics, routes };
+}

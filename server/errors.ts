@@ -1,0 +1,107 @@
+// The one table of isorun error codes, and the problem+json responses (RFC 9457) built from it.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+export const ERRORS = {
+  INVALID_REQUEST: { status: 400, title: 'The request is not valid' },
+  COMPILE_ERROR: { status: 400, title: 'The code does not compile' },
+  NOT_FOUND: { status: 404, title: 'No such route' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be JSON' },
+  FUNCTION_ERROR: { status: 422, title: 'The function threw' },
+  TIMEOUT: { status: 422, title: 'The invocation ran past its deadline' },
+  MEMORY_LIMIT: { status: 422, title: 'The invocation hit its memory limit' },
+  RESULT_INVALID: { status: 422, title: 'The result is not JSON-serializable' },
+  RESULT_TOO_LARGE: { status: 422, title: 'The result is too large' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal error in isorun' },
+  OVERLOADED: { status: 503, title: 'The server is at capacity' },
+  SHUTTING_DOWN: { status: 503, title: 'The server is shutting down' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** Stable URI naming a problem type (RFC 9457 `type`). */
+export const problemType = (code: ErrorCode): string => `urn:isorun:problem:${code}`;
+
+export interface ProblemBody extends Record<string, unknown> {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+}
+
+/** An error that becomes one problem+json response; `fields` are the per-code members. */
+export class ProblemError extends Error {
+  override name = 'ProblemError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly fields: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`${code}: ${detail}`);
+    this.status = ERRORS[code].status;
+  }
+
+  body(): ProblemBody {
+    const { title, status } = ERRORS[this.code];
+    return { type: problemType(this.code), title, status, code: this.code, detail: this.detail, ...this.fields };
+  }
+}
+
+export function sendProblem(reply: FastifyReply, problem: ProblemError): FastifyReply {
+  return reply.code(problem.status).headers(problem.headers).type(PROBLEM_CONTENT_TYPE).send(problem.body());
+}
+
+/** Names the offending field of a schema error: `/timeoutMs must be <= 30000`. */
+function describeValidation(error: FastifyError): { field: string; detail: string } {
+  const first = error.validation?.[0];
+  if (first === undefined) return { field: '', detail: error.message };
+  const missing = (first.params as { missingProperty?: string }).missingProperty;
+  const field = missing === undefined ? first.instancePath : `${first.instancePath}/${missing}`;
+  const where = field === '' ? 'The body' : field;
+  const extra = (first.params as { additionalProperty?: string }).additionalProperty;
+  const message = extra === undefined ? first.message : `has an unknown property ${extra}`;
+  return { field, detail: `${where} ${message ?? 'is invalid'}` };
+}
+
+const tooLarge = (limitBytes: number): ProblemError =>
+  new ProblemError('PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`, { limitBytes });
+
+/** Maps any error reaching Fastify to a problem+json response. */
+export function toProblem(error: FastifyError | ProblemError | Error, bodyLimitBytes: number): ProblemError {
+  if (error instanceof ProblemError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation !== undefined) {
+    const { field, detail } = describeValidation(fastifyError);
+    return new ProblemError('INVALID_REQUEST', detail, { field });
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return tooLarge(bodyLimitBytes);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+    default:
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (status === 413) return tooLarge(bodyLimitBytes);
+  if (status === 415) return new ProblemError('UNSUPPORTED_MEDIA_TYPE', fastifyError.message);
+  if (status >= 400 && status < 500) return new ProblemError('INVALID_REQUEST', fastifyError.message, { field: '' });
+  return new ProblemError('INTERNAL_ERROR', 'isorun failed to handle this request; the error is in its log.');
+}
+
+export function createErrorHandler(bodyLimitBytes: number) {
+  return function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const problem = toProblem(error, bodyLimitBytes);
+    if (problem.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'request failed inside isorun');
+    return sendProblem(reply, problem);
+  };
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblem(reply, new ProblemError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+}

@@ -1,0 +1,389 @@
+// Runs one invocation: compile, evaluate, call, drive timers until the result settles or the deadline
+// passes, and map every outcome to a result or a ProblemError. Guest-caused failures are never 5xx.
+import type { Config } from '../config/schema';
+import { ProblemError } from './errors';
+import type { Reference } from '../native/index';
+import type { IsolatePool, Lease } from './pool';
+import type { Envelope, GuestLogs, GuestThrown, LogEntry } from './runtime/protocol';
+import { FUNCTION_FILENAME, LOG_LEVELS } from './runtime/protocol';
+import { prepareSource, syntaxProblem } from './source';
+
+export const TIMEOUT_MESSAGE = 'Script execution timed out.';
+/** Time given to short control calls (reading logs) after an invocation ended badly. */
+const AFTERMATH_TIMEOUT_MS = 50;
+/** How long past its deadline an invocation's pending engine call may take before its isolate is retired. */
+const ENGINE_SETTLE_GRACE_MS = 100;
+
+export type Outcome = 'ok' | 'error' | 'timeout' | 'memory' | 'rejected';
+
+export interface InvocationRequest {
+  code: string;
+  args: unknown[];
+  timeoutMs: number;
+  memoryMb: number;
+}
+
+export interface InvocationStats {
+  wallMs: number;
+  cpuMs: number;
+  queueMs: number;
+  heapUsedBytes: number;
+  isolate: 'warm' | 'cold';
+}
+
+export interface InvocationSuccess {
+  /** JSON text of the result, or undefined for an `undefined` result. */
+  resultJson: string | undefined;
+  logs: LogEntry[];
+  logsTruncated: boolean;
+  stats: InvocationStats;
+}
+
+/** What the invoker reports; metrics implement it. */
+export interface InvocationObserver {
+  invocation(outcome: Outcome, stats: InvocationStats | undefined): void;
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** A deadline that every engine call and every wait of one invocation shares. */
+class Deadline {
+  readonly #end: number;
+  constructor(readonly timeoutMs: number) {
+    this.#end = performance.now() + timeoutMs;
+  }
+  remaining(): number {
+    return Math.max(1, Math.ceil(this.#end - performance.now()));
+  }
+  get passed(): boolean {
+    return performance.now() >= this.#end;
+  }
+  /** Resolves `expired` when the deadline passes, unless cancelled. */
+  timer(): { expired: Promise<'expired'>; cancel(): void } {
+    let handle: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      handle = setTimeout(() => resolve('expired'), Math.max(0, this.#end - performance.now()));
+    });
+    return { expired, cancel: () => clearTimeout(handle) };
+  }
+}
+
+/** Why an invocation ended without an envelope; mapped to a problem once, in `problemFor`. */
+class Ended extends Error {
+  constructor(
+    /** `stuck`: the deadline passed and the engine call did not settle; its isolate is retired. */
+    readonly kind: 'timeout' | 'stuck' | 'memory' | 'threw' | 'compile' | 'shutdown' | 'problem',
+    readonly thrown?: GuestThrown,
+    readonly compileMessage?: string,
+    readonly problem?: ProblemError,
+  ) {
+    super(kind);
+  }
+}
+
+const isMemoryKill = (error: unknown): boolean => /memory/i.test(String((error as Error | undefined)?.message ?? ''));
+
+/** Stack frames below the guest's own (the engine boundary, host files) never reach a client. */
+export function guestStack(stack: string): string {
+  const lines = stack.split('\n');
+  const boundary = lines.findIndex((line) => /<isolated-vm boundary>|^\s+at .*\(?(?:node:|\/)/.test(line));
+  return (boundary === -1 ? lines : lines.slice(0, boundary)).join('\n');
+}
+
+function thrownFromEngine(error: unknown): GuestThrown {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: guestStack(error.stack ?? '') };
+  }
+  return { name: 'Error', message: typeof error === 'string' ? error : String(JSON.stringify(error) ?? error), stack: '' };
+}
+
+function parseEnvelope(text: unknown, config: Config): Envelope {
+  const limit = config.resultMaxBytes * 6 + config.logMaxBytes * 6 + 64 * 1024;
+  let envelope: Envelope | undefined;
+  try {
+    if (typeof text === 'string' && text.length <= limit) envelope = JSON.parse(text) as Envelope;
+  } catch {
+    envelope = undefined;
+  }
+  if (typeof envelope !== 'object' || envelope === null || !Array.isArray(envelope.logs)) {
+    throw new ProblemError('RESULT_INVALID', 'The guest runtime returned a malformed envelope.');
+  }
+  return envelope;
+}
+
+/** The host re-checks the log limits: it never trusts what comes out of a guest. */
+function boundedLogs(logs: GuestLogs | undefined, config: Config): GuestLogs {
+  const kept: LogEntry[] = [];
+  let truncated = logs?.logsTruncated === true;
+  let bytes = 0;
+  for (const entry of logs?.logs ?? []) {
+    if (
+      kept.length >= config.logMaxEntries ||
+      typeof entry?.message !== 'string' ||
+      !LOG_LEVELS.includes(entry.level) ||
+      bytes + entry.message.length > config.logMaxBytes
+    ) {
+      truncated = true;
+      break;
+    }
+    bytes += entry.message.length;
+    kept.push({ level: entry.level, message: entry.message });
+  }
+  return { logs: kept, logsTruncated: truncated };
+}
+
+export class Invoker {
+  constructor(
+    private readonly pool: IsolatePool,
+    private readonly config: Config,
+    private readonly observer: InvocationObserver,
+  ) {}
+
+  async invoke(request: InvocationRequest): Promise<InvocationSuccess> {
+    if (nestingDepth(request.args) > this.config.argsMaxDepth + 1) {
+      throw new ProblemError('INVALID_REQUEST', `/args is nested deeper than ${this.config.argsMaxDepth} levels.`, {
+        field: '/args',
+      });
+    }
+    const source = prepareSource(request.code);
+    let argsJson: string;
+    try {
+      argsJson = JSON.stringify(request.args);
+    } catch (error) {
+      throw new ProblemError('INVALID_REQUEST', `/args cannot be passed on: ${(error as Error).message}`, { field: '/args' });
+    }
+    let lease: Lease;
+    try {
+      lease = await this.pool.acquire(request.memoryMb);
+    } catch (error) {
+      this.observer.invocation('rejected', undefined);
+      throw error;
+    }
+    const started = performance.now();
+    const cpuBefore = lease.isolate.cpuTime;
+    const deadline = new Deadline(request.timeoutMs);
+    let envelope: Envelope | undefined;
+    let ended: Ended | undefined;
+    try {
+      envelope = parseEnvelope(await this.#run(lease, source.candidates, argsJson, deadline), this.config);
+    } catch (error) {
+      ended = this.#classify(error, lease, deadline);
+    }
+    const stats = await this.#stats(lease, started, cpuBefore);
+    let logs: GuestLogs | undefined = envelope;
+    if (ended !== undefined && ended.kind !== 'memory' && ended.kind !== 'stuck' && ended.kind !== 'shutdown') {
+      logs = await this.#readLogs(lease);
+    }
+    if (ended?.kind === 'stuck') this.pool.retire(lease);
+    else await this.pool.release(lease, { heapUsedBytes: stats.heapUsedBytes || undefined });
+
+    const bounded = boundedLogs(logs, this.config);
+    try {
+      if (ended !== undefined) throw this.#problemFor(ended, request, bounded, stats);
+      const result = this.#resultOf(envelope!, bounded, stats, request.memoryMb);
+      this.observer.invocation('ok', stats);
+      return result;
+    } catch (error) {
+      const code = (error as ProblemError).code;
+      this.observer.invocation(code === 'TIMEOUT' ? 'timeout' : code === 'MEMORY_LIMIT' ? 'memory' : 'error', stats);
+      throw error;
+    }
+  }
+
+  /** compile → evaluate → invoke; then fire timers until the result settles. Resolves with the envelope text. */
+  async #run(lease: Lease, candidates: { text: string; lineOffset: number }[], argsJson: string, deadline: Deadline) {
+    let script;
+    let compileMessage = '';
+    for (const candidate of candidates) {
+      try {
+        script = await lease.compile(candidate.text, FUNCTION_FILENAME, candidate.lineOffset);
+        break;
+      } catch (error) {
+        if (lease.isolate.isDisposed) throw error;
+        compileMessage ||= (error as Error).message;
+      }
+    }
+    if (script === undefined) throw new Ended('compile', undefined, compileMessage);
+
+    let value: Reference;
+    try {
+      value = (await script.run(lease.context.context, { reference: true, timeout: deadline.remaining() })) as Reference;
+    } catch (error) {
+      throw this.#classify(error, lease, deadline);
+    }
+    const control = lease.context.control;
+    const invocation = control.apply(undefined, ['invoke', value.derefInto(), argsJson], {
+      timeout: deadline.remaining(),
+      result: { promise: true, copy: true },
+    });
+    let settled = false;
+    const settledSignal = invocation.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const timer = deadline.timer();
+    try {
+      while (!settled) {
+        const next = (await control.apply(undefined, ['tick'], {
+          timeout: deadline.remaining(),
+          result: { copy: true },
+        })) as number;
+        if (deadline.passed) break;
+        if (settled || next === 0) continue;
+        const wake = next > 0 ? new Promise((resolve) => setTimeout(resolve, next)) : new Promise(() => {});
+        if ((await Promise.race([settledSignal, wake, timer.expired])) === 'expired') break;
+      }
+      if (!settled) {
+        // The engine's own timeout may settle the call a moment later; if it does not, the isolate is retired.
+        const late = await Promise.race([
+          settledSignal,
+          new Promise((resolve) => setTimeout(() => resolve('stuck'), ENGINE_SETTLE_GRACE_MS)),
+        ]);
+        throw new Ended(late === 'stuck' ? 'stuck' : 'timeout');
+      }
+      return await invocation;
+    } catch (error) {
+      const ended = this.#classify(error, lease, deadline);
+      // A timer callback ran out the clock while the invocation itself still waits inside the engine.
+      if (ended.kind === 'timeout' && !settled) {
+        const late = await Promise.race([
+          settledSignal,
+          new Promise((resolve) => setTimeout(() => resolve('stuck'), ENGINE_SETTLE_GRACE_MS)),
+        ]);
+        if (late === 'stuck') return Promise.reject(new Ended('stuck'));
+      }
+      throw ended;
+    } finally {
+      timer.cancel();
+    }
+  }
+
+  #classify(error: unknown, lease: Lease, deadline: Deadline): Ended {
+    if (error instanceof Ended) return error;
+    if (error instanceof ProblemError) return new Ended('problem', undefined, undefined, error);
+    if (lease.isolate.isDisposed) return new Ended(this.pool.closed && !isMemoryKill(error) ? 'shutdown' : 'memory');
+    if ((error as Error | undefined)?.message === TIMEOUT_MESSAGE && deadline.passed) return new Ended('timeout');
+    return new Ended('threw', thrownFromEngine(error));
+  }
+
+  async #stats(lease: Lease, started: number, cpuBefore: bigint): Promise<InvocationStats> {
+    const wallMs = performance.now() - started;
+    let cpuMs = 0;
+    let heapUsedBytes = 0;
+    if (!lease.isolate.isDisposed) {
+      cpuMs = Number(lease.isolate.cpuTime - cpuBefore) / 1e6;
+      try {
+        heapUsedBytes = (await lease.isolate.getHeapStatistics()).used_heap_size;
+      } catch {
+        heapUsedBytes = 0;
+      }
+    }
+    return {
+      wallMs: round(wallMs),
+      cpuMs: round(cpuMs),
+      queueMs: round(lease.queueMs),
+      heapUsedBytes,
+      isolate: lease.cold ? 'cold' : 'warm',
+    };
+  }
+
+  async #readLogs(lease: Lease): Promise<GuestLogs | undefined> {
+    try {
+      const text = await lease.context.control.apply(undefined, ['logs'], { timeout: AFTERMATH_TIMEOUT_MS });
+      return typeof text === 'string' && text.length <= this.config.logMaxBytes * 6 + 64 * 1024
+        ? (JSON.parse(text) as GuestLogs)
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #problemFor(ended: Ended, request: InvocationRequest, logs: GuestLogs, stats: InvocationStats): ProblemError {
+    const withLogs = { ...logs, stats };
+    switch (ended.kind) {
+      case 'compile':
+        return syntaxProblem(request.code, ended.compileMessage ?? 'SyntaxError');
+      case 'timeout':
+      case 'stuck':
+        return new ProblemError('TIMEOUT', `The invocation did not finish within ${request.timeoutMs} ms.`, {
+          timeoutMs: request.timeoutMs,
+          ...withLogs,
+        });
+      case 'memory':
+        return new ProblemError('MEMORY_LIMIT', `The invocation used more than its ${request.memoryMb} MB of memory.`, {
+          memoryMb: request.memoryMb,
+          stats,
+        });
+      case 'threw':
+        return functionError(ended.thrown!, withLogs, request.memoryMb);
+      case 'problem':
+        return new ProblemError(ended.problem!.code, ended.problem!.detail, { ...ended.problem!.fields, ...withLogs });
+      case 'shutdown':
+        return new ProblemError('SHUTTING_DOWN', 'The server shut down while the invocation ran.', {}, { 'retry-after': '1' });
+    }
+  }
+
+  #resultOf(envelope: Envelope, logs: GuestLogs, stats: InvocationStats, memoryMb: number): InvocationSuccess {
+    const withLogs = { ...logs, stats };
+    switch (envelope.outcome) {
+      case 'ok': {
+        const resultJson = envelope.resultJson;
+        if (resultJson !== undefined) {
+          if (typeof resultJson !== 'string' || Buffer.byteLength(resultJson) > this.config.resultMaxBytes) {
+            throw new ProblemError('RESULT_TOO_LARGE', `The result is larger than ${this.config.resultMaxBytes} bytes.`, {
+              limitBytes: this.config.resultMaxBytes,
+              ...withLogs,
+            });
+          }
+          try {
+            JSON.parse(resultJson); // the host never forwards text it has not checked to be JSON
+          } catch {
+            throw new ProblemError('RESULT_INVALID', 'The guest runtime returned a result that is not JSON.', withLogs);
+          }
+        }
+        return { resultJson, ...logs, stats };
+      }
+      case 'threw':
+        throw functionError(envelope.error, withLogs, memoryMb);
+      case 'result-invalid':
+        throw new ProblemError('RESULT_INVALID', `The result cannot be sent as JSON: ${String(envelope.detail)}`, withLogs);
+      case 'result-too-large':
+        throw new ProblemError(
+          'RESULT_TOO_LARGE',
+          `The result is ${Number(envelope.bytes)} bytes of JSON, more than the limit of ${this.config.resultMaxBytes}.`,
+          { limitBytes: this.config.resultMaxBytes, ...withLogs },
+        );
+      default:
+        throw new ProblemError('RESULT_INVALID', 'The guest runtime returned an unknown outcome.', withLogs);
+    }
+  }
+}
+
+/** Depth of nested arrays/objects, measured without recursion (deep input must not exhaust the host stack). */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    deepest = Math.max(deepest, depth);
+    for (const child of Object.values(current)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** The engine refuses ArrayBuffer allocations past the cap with this RangeError (the heap cap kills instead). */
+const ARRAY_BUFFER_REFUSED = 'Array buffer allocation failed';
+
+function functionError(thrown: GuestThrown, fields: Record<string, unknown>, memoryMb: number): ProblemError {
+  const name = typeof thrown?.name === 'string' ? thrown.name : 'Error';
+  const message = typeof thrown?.message === 'string' ? thrown.message : '';
+  const stack = typeof thrown?.stack === 'string' ? thrown.stack : '';
+  if (name === 'RangeError' && message === ARRAY_BUFFER_REFUSED) {
+    return new ProblemError('MEMORY_LIMIT', `An ArrayBuffer allocation would pass the ${memoryMb} MB memory cap.`, {
+      memoryMb,
+      ...fields,
+    });
+  }
+  return new ProblemError('FUNCTION_ERROR', `The function threw ${name}: ${message}`, { name, message, stack, ...fields });
+}

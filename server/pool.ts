@@ -1,0 +1,316 @@
+// The pool of guest isolates: warm at start, grows to a maximum, one invocation per isolate at a time,
+// isolates keyed by memory cap, recycled after N uses or heap growth, a bounded FIFO wait queue.
+// Each idle isolate holds the next invocation's fresh context, prepared off the request path.
+import crypto from 'node:crypto';
+import { ExternalCopy, Isolate, type Context, type Reference, type Script } from '../native/index';
+import type { ControlOp, GuestLimits } from './runtime/protocol';
+import { RUNTIME_FILENAME } from './runtime/protocol';
+import { ProblemError } from './errors';
+
+const MiB = 1024 * 1024;
+/** Compiled user scripts kept per isolate: requests that repeat code skip the compile round trip. */
+const SCRIPT_CACHE_SIZE = 64;
+
+export type DisposeReason = 'memory' | 'uses' | 'heap' | 'evicted' | 'broken' | 'shutdown';
+export const DISPOSE_REASONS: readonly DisposeReason[] = ['memory', 'uses', 'heap', 'evicted', 'broken', 'shutdown'];
+
+/** The guest runtime's control function, as seen from the host. */
+export type Control = Reference<(op: ControlOp, ...args: unknown[]) => unknown>;
+
+export interface PreparedContext {
+  context: Context;
+  control: Control;
+}
+
+export interface PoolOptions {
+  minIsolates: number;
+  maxIsolates: number;
+  maxUsesPerIsolate: number;
+  recycleHeapPercent: number;
+  queueMaxLength: number;
+  queueMaxWaitMs: number;
+  defaultMemoryMb: number;
+  guestLimits: GuestLimits;
+  runtimeSource: string;
+}
+
+/** What the pool reports; metrics implement it, the default does nothing. */
+export interface PoolObserver {
+  isolateCreated(): void;
+  isolateDisposed(reason: DisposeReason): void;
+}
+
+const noObserver: PoolObserver = { isolateCreated() {}, isolateDisposed() {} };
+
+class PooledIsolate {
+  uses = 0;
+  busy = true;
+  /** The context the next invocation runs in, being prepared or ready. */
+  next: Promise<PreparedContext> | undefined;
+  readonly scripts = new Map<string, Script>();
+  constructor(
+    readonly isolate: Isolate,
+    readonly memoryMb: number,
+    readonly runtime: Script,
+  ) {}
+}
+
+/** One invocation's hold on an isolate and its fresh context; give it back with `pool.release`. */
+export interface Lease {
+  readonly isolate: Isolate;
+  readonly memoryMb: number;
+  readonly context: PreparedContext;
+  /** Created for this invocation (cold) or already running (warm). */
+  readonly cold: boolean;
+  readonly queueMs: number;
+  compile(code: string, filename: string, lineOffset: number): Promise<Script>;
+  /** @internal */
+  readonly entry: PooledIsolate;
+}
+
+interface Waiter {
+  memoryMb: number;
+  enqueuedAt: number;
+  resolve(lease: Lease): void;
+  reject(error: unknown): void;
+  timer: NodeJS.Timeout;
+}
+
+export class IsolatePool {
+  readonly #options: PoolOptions;
+  readonly #observer: PoolObserver;
+  readonly #entries = new Set<PooledIsolate>();
+  readonly #queue: Waiter[] = [];
+  /** Isolates being created: they count against the maximum. */
+  #creating = 0;
+  #runtimeCache: ExternalCopy<ArrayBuffer> | undefined;
+  #closed = false;
+  #warm = false;
+
+  constructor(options: PoolOptions, observer: PoolObserver = noObserver) {
+    this.#options = options;
+    this.#observer = observer;
+  }
+
+  /** Creates the warm isolates (default memory cap), each with a prepared context. */
+  async warmUp(): Promise<void> {
+    const created = await Promise.all(
+      Array.from({ length: this.#options.minIsolates }, () => this.#create(this.#options.defaultMemoryMb)),
+    );
+    for (const entry of created) this.#makeIdle(entry);
+    await Promise.all(created.map((entry) => entry.next));
+    this.#warm = true;
+  }
+
+  get ready(): boolean {
+    return this.#warm && !this.#closed;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  counts(): { idle: number; busy: number; queued: number } {
+    let busy = this.#creating;
+    for (const entry of this.#entries) if (entry.busy) busy++;
+    return { idle: this.#entries.size + this.#creating - busy, busy, queued: this.#queue.length };
+  }
+
+  isolates(): Isolate[] {
+    return [...this.#entries].map((entry) => entry.isolate).filter((isolate) => !isolate.isDisposed);
+  }
+
+  /** An isolate with `memoryMb` and a fresh context, now or after a wait in the queue; OVERLOADED past its bounds. */
+  acquire(memoryMb: number): Promise<Lease> {
+    if (this.#closed) return Promise.reject(shuttingDown());
+    const enqueuedAt = performance.now();
+    if (this.#queue.length === 0) {
+      const lease = this.#tryLease(memoryMb, enqueuedAt);
+      if (lease !== undefined) return lease;
+    }
+    if (this.#queue.length >= this.#options.queueMaxLength) {
+      return Promise.reject(overloaded(`The wait queue is full (${this.#options.queueMaxLength} invocations).`, this.#options));
+    }
+    return new Promise<Lease>((resolve, reject) => {
+      const waiter: Waiter = {
+        memoryMb,
+        enqueuedAt,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.#queue.splice(this.#queue.indexOf(waiter), 1);
+          reject(overloaded(`No isolate became free within ${this.#options.queueMaxWaitMs} ms.`, this.#options));
+        }, this.#options.queueMaxWaitMs),
+      };
+      this.#queue.push(waiter);
+    });
+  }
+
+  /** Returns the isolate after an invocation; it is disposed if it died, is worn out or grew too much. */
+  async release(lease: Lease, { heapUsedBytes }: { heapUsedBytes: number | undefined }): Promise<void> {
+    const entry = lease.entry;
+    lease.context.context.release();
+    entry.uses++;
+    let reason: DisposeReason | undefined;
+    if (entry.isolate.isDisposed) reason = 'memory';
+    else if (this.#closed) reason = 'shutdown';
+    else if (entry.uses >= this.#options.maxUsesPerIsolate) reason = 'uses';
+    else if (heapUsedBytes !== undefined && heapUsedBytes > (entry.memoryMb * MiB * this.#options.recycleHeapPercent) / 100) {
+      reason = 'heap';
+    }
+    if (reason === undefined) this.#makeIdle(entry);
+    else this.#dispose(entry, reason);
+    this.#serveQueue();
+  }
+
+  /** Disposes an isolate whose invocation left it unusable (a host-side deadline passed with guest work pending). */
+  retire(lease: Lease): void {
+    lease.context.context.release();
+    this.#dispose(lease.entry, lease.isolate.isDisposed ? 'memory' : 'broken');
+    this.#serveQueue();
+  }
+
+  /** Stops taking work, fails waiting invocations; with `force`, disposes busy isolates too. */
+  close({ force }: { force: boolean }): void {
+    this.#closed = true;
+    for (const waiter of this.#queue.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(shuttingDown());
+    }
+    for (const entry of this.#entries) if (force || !entry.busy) this.#dispose(entry, 'shutdown');
+  }
+
+  #tryLease(memoryMb: number, enqueuedAt: number): Promise<Lease> | undefined {
+    for (const entry of this.#entries) {
+      if (!entry.busy && entry.memoryMb === memoryMb) {
+        entry.busy = true;
+        return this.#lease(entry, false, enqueuedAt);
+      }
+    }
+    if (this.#entries.size + this.#creating >= this.#options.maxIsolates) {
+      const idle = [...this.#entries].find((entry) => !entry.busy);
+      if (idle === undefined) return undefined;
+      this.#dispose(idle, 'evicted');
+    }
+    return this.#create(memoryMb).then((entry) => this.#lease(entry, true, enqueuedAt));
+  }
+
+  async #lease(entry: PooledIsolate, cold: boolean, enqueuedAt: number): Promise<Lease> {
+    let context: PreparedContext;
+    try {
+      context = await (entry.next ?? this.#prepare(entry));
+    } catch (error) {
+      this.#dispose(entry, entry.isolate.isDisposed ? 'memory' : 'broken');
+      throw error;
+    }
+    entry.next = undefined;
+    return {
+      entry,
+      isolate: entry.isolate,
+      memoryMb: entry.memoryMb,
+      context,
+      cold,
+      queueMs: performance.now() - enqueuedAt,
+      compile: (code, filename, lineOffset) => this.#compile(entry, code, filename, lineOffset),
+    };
+  }
+
+  async #compile(entry: PooledIsolate, code: string, filename: string, lineOffset: number): Promise<Script> {
+    const key = `${lineOffset}\0${code}`;
+    const cached = entry.scripts.get(key);
+    if (cached !== undefined) {
+      entry.scripts.delete(key);
+      entry.scripts.set(key, cached);
+      return cached;
+    }
+    const script = await entry.isolate.compileScript(code, { filename, lineOffset });
+    entry.scripts.set(key, script);
+    if (entry.scripts.size > SCRIPT_CACHE_SIZE) {
+      const [oldestKey, oldest] = entry.scripts.entries().next().value as [string, Script];
+      entry.scripts.delete(oldestKey);
+      oldest.release();
+    }
+    return script;
+  }
+
+  async #create(memoryMb: number): Promise<PooledIsolate> {
+    this.#creating++;
+    try {
+      const isolate = new Isolate({ memoryLimit: memoryMb });
+      this.#observer.isolateCreated();
+      let runtime: Script;
+      try {
+        runtime = await this.#compileRuntime(isolate);
+      } catch (error) {
+        isolate.dispose();
+        this.#observer.isolateDisposed('broken');
+        throw error;
+      }
+      const entry = new PooledIsolate(isolate, memoryMb, runtime);
+      this.#entries.add(entry);
+      return entry;
+    } finally {
+      this.#creating--;
+    }
+  }
+
+  /** Compiles the runtime bundle, with V8's code cache from the first isolate (made here, never from a client). */
+  async #compileRuntime(isolate: Isolate): Promise<Script> {
+    const source = this.#options.runtimeSource;
+    if (this.#runtimeCache === undefined) {
+      const script = await isolate.compileScript(source, { filename: RUNTIME_FILENAME, produceCachedData: true });
+      this.#runtimeCache = script.cachedData;
+      return script;
+    }
+    return isolate.compileScript(source, { filename: RUNTIME_FILENAME, cachedData: this.#runtimeCache });
+  }
+
+  /** A fresh context with the runtime installed and its own entropy. */
+  async #prepare(entry: PooledIsolate): Promise<PreparedContext> {
+    const context = await entry.isolate.createContext();
+    try {
+      const control = (await entry.runtime.run(context, { reference: true })) as Control;
+      const seed = crypto.randomBytes(32).toString('hex');
+      await control.apply(undefined, ['setup', seed, JSON.stringify(this.#options.guestLimits)], {});
+      return { context, control };
+    } catch (error) {
+      context.release();
+      throw error;
+    }
+  }
+
+  #makeIdle(entry: PooledIsolate): void {
+    entry.busy = false;
+    // setImmediate: pending I/O (new requests, responses) goes first; the context is made when the CPU is free.
+    entry.next = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#prepare(entry));
+    entry.next.catch(() => {
+      if (!entry.busy) this.#dispose(entry, entry.isolate.isDisposed ? 'memory' : 'broken');
+    });
+  }
+
+  #dispose(entry: PooledIsolate, reason: DisposeReason): void {
+    if (!this.#entries.delete(entry)) return;
+    if (!entry.isolate.isDisposed) entry.isolate.dispose();
+    this.#observer.isolateDisposed(reason);
+  }
+
+  #serveQueue(): void {
+    while (this.#queue.length > 0 && !this.#closed) {
+      const waiter = this.#queue[0]!;
+      const lease = this.#tryLease(waiter.memoryMb, waiter.enqueuedAt);
+      if (lease === undefined) return;
+      this.#queue.shift();
+      clearTimeout(waiter.timer);
+      lease.then(waiter.resolve, waiter.reject);
+    }
+  }
+}
+
+function overloaded(detail: string, options: PoolOptions): ProblemError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(options.queueMaxWaitMs / 1000));
+  return new ProblemError('OVERLOADED', detail, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+}
+
+function shuttingDown(): ProblemError {
+  return new ProblemError('SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', {}, { 'retry-after': '1' });
+}

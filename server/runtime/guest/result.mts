@@ -1,0 +1,101 @@
+// Turns what the function returned or threw into the envelope parts: JSON text within the size limit,
+// or the reason it is not JSON; and a thrown value into name/message/stack.
+import type { Envelope, GuestThrown } from '../protocol.ts';
+import { RUNTIME_FILENAME } from '../protocol.ts';
+import { formatValue } from './console.mts';
+import {
+  ArrayPrototypeJoin,
+  ArrayPrototypePush,
+  JSONStringify,
+  StringPrototypeCharCodeAt,
+  StringPrototypeIncludes,
+  StringPrototypeSplit,
+  TypeErrorCtor,
+} from './primordials.mts';
+
+type ResultPart =
+  | { outcome: 'ok'; resultJson?: string }
+  | { outcome: 'result-invalid'; detail: string }
+  | { outcome: 'result-too-large'; bytes: number };
+
+const describeKey = (key: string): string => (key === '' ? 'the result itself' : `key ${JSONStringify(key)}`);
+
+function rejectNonJson(this: unknown, key: string, value: unknown): unknown {
+  const type = typeof value;
+  if (type === 'bigint' || type === 'function' || type === 'symbol') {
+    throw new TypeErrorCtor(`${describeKey(key)} is a ${type}, which JSON cannot represent`);
+  }
+  return value;
+}
+
+/** UTF-8 length of a string, counting each surrogate pair as 4 bytes. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let index = 0; index < text.length; index++) {
+    const code = StringPrototypeCharCodeAt(text, index);
+    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
+
+export function serializeResult(value: unknown, resultMaxBytes: number): ResultPart {
+  if (value === undefined) return { outcome: 'ok' };
+  let json: string | undefined;
+  try {
+    json = JSONStringify(value, rejectNonJson);
+  } catch (error) {
+    return { outcome: 'result-invalid', detail: describeThrownBriefly(error) };
+  }
+  if (json === undefined) return { outcome: 'ok' };
+  // Most results are far below the limit: count UTF-8 bytes only when the UTF-16 length leaves doubt.
+  if (json.length * 3 > resultMaxBytes) {
+    const bytes = json.length > resultMaxBytes ? json.length : utf8Length(json);
+    if (bytes > resultMaxBytes) return { outcome: 'result-too-large', bytes };
+  }
+  return { outcome: 'ok', resultJson: json };
+}
+
+function readString(object: object, key: 'name' | 'message' | 'stack'): string | undefined {
+  try {
+    const value = (object as Record<string, unknown>)[key];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Drops the runtime's own frames: the guest sees its stack as if it called the function directly. */
+function cleanStack(stack: string): string {
+  const kept: string[] = [];
+  for (const line of StringPrototypeSplit(stack, '\n')) {
+    if (!StringPrototypeIncludes(line, RUNTIME_FILENAME)) ArrayPrototypePush(kept, line);
+  }
+  return ArrayPrototypeJoin(kept, '\n');
+}
+
+export function describeThrown(thrown: unknown): GuestThrown {
+  if (typeof thrown === 'object' && thrown !== null) {
+    const message = readString(thrown, 'message');
+    let fallback = '';
+    if (message === undefined) {
+      try {
+        fallback = formatValue(thrown);
+      } catch {
+        fallback = '[object]';
+      }
+    }
+    return {
+      name: readString(thrown, 'name') ?? 'Error',
+      message: message ?? fallback,
+      stack: cleanStack(readString(thrown, 'stack') ?? ''),
+    };
+  }
+  return { name: 'Error', message: typeof thrown === 'string' ? thrown : formatValue(thrown), stack: '' };
+}
+
+function describeThrownBriefly(thrown: unknown): string {
+  const { name, message } = describeThrown(thrown);
+  return `${name}: ${message}`;
+}
+
+export type { Envelope };

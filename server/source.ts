@@ -1,0 +1,157 @@
+// Turns request `code` into the scripts to try compiling: an expression (`(a, b) => a + b`,
+// `async function (event) {…}`), else statements whose completion value is the result, or an ES module
+// whose `export default` is rewritten (on acorn's syntax tree, never by text search) into a script.
+import * as acorn from 'acorn';
+import { FUNCTION_FILENAME } from './runtime/protocol';
+import { ProblemError } from './errors';
+
+export interface CompileCandidate {
+  text: string;
+  /** Lines the wrapper adds before the user's first line (passed to the engine as a negative lineOffset). */
+  lineOffset: number;
+}
+
+export interface PreparedSource {
+  /** Tried in order: the first that compiles runs. */
+  candidates: CompileCandidate[];
+}
+
+const DEFAULT_BINDING = '__isorun_default__';
+const MODULE_SYNTAX = /^\s*(?:export|import)\b(?!\s*[(.])/m;
+const PARSE_OPTIONS = { ecmaVersion: 'latest', locations: true, sourceType: 'script' } as const;
+
+interface Location {
+  line: number;
+  /** 1-based, as editors count. */
+  column: number;
+}
+
+interface AcornSyntaxError extends SyntaxError {
+  pos: number;
+  loc: { line: number; column: number };
+}
+
+const isAcornError = (error: unknown): error is AcornSyntaxError =>
+  error instanceof SyntaxError && typeof (error as Partial<AcornSyntaxError>).pos === 'number';
+
+function compileError(message: string, where: Location): ProblemError {
+  return new ProblemError('COMPILE_ERROR', `${message} (line ${where.line}, column ${where.column})`, {
+    line: where.line,
+    column: where.column,
+  });
+}
+
+function locationOf(node: acorn.Node): Location {
+  return { line: node.loc!.start.line, column: node.loc!.start.column + 1 };
+}
+
+export function prepareSource(code: string): PreparedSource {
+  if (MODULE_SYNTAX.test(code)) {
+    const module = transformModule(code);
+    if (module !== undefined) return { candidates: [module] };
+  }
+  return {
+    candidates: [
+      { text: `(\n${code}\n)`, lineOffset: -1 },
+      { text: code, lineOffset: 0 },
+    ],
+  };
+}
+
+/** The module as a strict script whose completion value is its default export; undefined if it is no module. */
+function transformModule(code: string): CompileCandidate | undefined {
+  let program: acorn.Program;
+  try {
+    program = acorn.parse(code, { ...PARSE_OPTIONS, sourceType: 'module' });
+  } catch (error) {
+    if (!isAcornError(error)) throw error;
+    throw compileError(error.message.replace(/ \(\d+:\d+\)$/, ''), { line: error.loc.line, column: error.loc.column + 1 });
+  }
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  let defaultName: string | undefined;
+  for (const statement of program.body) {
+    switch (statement.type) {
+      case 'ImportDeclaration':
+      case 'ExportAllDeclaration':
+        throw compileError('Imports are not supported: a function has no modules to import', locationOf(statement));
+      case 'ExportNamedDeclaration':
+        if (statement.source) {
+          throw compileError('Re-exports are not supported: a function has no modules to import', locationOf(statement));
+        }
+        if (statement.declaration) {
+          edits.push({ start: statement.start, end: statement.declaration.start, text: '' });
+        } else {
+          for (const specifier of statement.specifiers) {
+            const exported = specifier.exported.type === 'Identifier' ? specifier.exported.name : specifier.exported.value;
+            if (exported === 'default' && specifier.local.type === 'Identifier') defaultName = specifier.local.name;
+          }
+          edits.push({ start: statement.start, end: statement.end, text: ';' });
+        }
+        break;
+      case 'ExportDefaultDeclaration': {
+        const declaration = statement.declaration;
+        const named =
+          (declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration') && declaration.id;
+        if (named) {
+          defaultName = declaration.id!.name;
+          edits.push({ start: statement.start, end: declaration.start, text: '' });
+        } else {
+          defaultName = DEFAULT_BINDING;
+          edits.push({ start: statement.start, end: declaration.start, text: `const ${DEFAULT_BINDING} = ` });
+          if (code[statement.end - 1] !== ';') edits.push({ start: statement.end, end: statement.end, text: ';' });
+        }
+        break;
+      }
+      default:
+    }
+  }
+  if (edits.length === 0) return undefined;
+  if (defaultName === undefined) {
+    throw new ProblemError('INVALID_REQUEST', 'The module has no `export default`: export the function to call.', {
+      field: '/code',
+    });
+  }
+  let text = code;
+  for (const edit of edits.sort((a, b) => b.start - a.start)) {
+    text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+  }
+  return { text: `"use strict";\n${text}\n;${defaultName}`, lineOffset: -1 };
+}
+
+/**
+ * Where the code stops parsing, as acorn sees it: of the expression and statement readings, the one
+ * that got further (V8 and acorn agree on ECMAScript syntax; this keeps positions engine-independent).
+ */
+export function locateSyntaxError(code: string): Location | undefined {
+  const failures: Array<{ pos: number; where: Location }> = [];
+  const lines = code.split('\n');
+  const clamp = (line: number, column: number): Location =>
+    line > lines.length ? { line: lines.length, column: lines[lines.length - 1]!.length + 1 } : { line, column };
+  try {
+    acorn.parse(`(\n${code}\n)`, PARSE_OPTIONS);
+    return undefined;
+  } catch (error) {
+    if (!isAcornError(error)) throw error;
+    failures.push({ pos: error.pos - 2, where: clamp(error.loc.line - 1, error.loc.column + 1) });
+  }
+  try {
+    acorn.parse(code, PARSE_OPTIONS);
+    return undefined;
+  } catch (error) {
+    if (!isAcornError(error)) throw error;
+    failures.push({ pos: error.pos, where: clamp(error.loc.line, error.loc.column + 1) });
+  }
+  return failures.reduce((a, b) => (b.pos > a.pos ? b : a)).where;
+}
+
+/** `Unexpected token ')' [function.js:2:1]` → line 2, column 1 (the engine's own location, as a fallback). */
+export function engineSyntaxLocation(message: string): Location | undefined {
+  const match = new RegExp(`${FUNCTION_FILENAME.replace('.', '\\.')}:(\\d+):(\\d+)`).exec(message);
+  return match ? { line: Number(match[1]), column: Number(match[2]) } : undefined;
+}
+
+export function syntaxProblem(code: string, engineMessage: string): ProblemError {
+  const message = engineMessage.replace(/\s*\[[^\]]*\]\s*$/, '');
+  const where = locateSyntaxError(code) ?? engineSyntaxLocation(engineMessage) ?? { line: 1, column: 1 };
+  return compileError(message, where);
+}

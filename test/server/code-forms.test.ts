@@ -1,0 +1,62 @@
+// What `code` may be: a function expression, a value, statements, or an ES module with `export default`.
+import t from 'tap';
+import { prepareSource } from '../../server/source';
+import { run, startApp } from './helpers';
+
+t.test('code forms', async (t) => {
+  const isorun = await startApp(t);
+  const cases: Array<[string, string, unknown[], unknown]> = [
+    ['arrow', '(a, b) => a + b', [1, 2], 3],
+    ['anonymous async function', 'async function (event) { return event.name.toUpperCase() }', [{ name: 'x' }], 'X'],
+    ['anonymous function', 'function (a) { return a * 2 }', [4], 8],
+    ['a value', '1 + 2', [], 3],
+    ['an object literal', '{ a: 1 }', [], { a: 1 }],
+    ['a promise', 'Promise.resolve(7)', [], 7],
+    ['statements', 'const x = 5;\nconst y = 6;\nx * y', [], 30],
+    ['statements ending in a function', 'const k = 3;\n(a) => a * k', [2], 6],
+    ['trailing comment', '(a) => a // done', [1], 1],
+    ['module: export default function', 'export default function double(a) { return a * 2 }', [21], 42],
+    ['module: export default arrow', 'const k = 10;\nexport default (a) => a + k', [1], 11],
+    ['module: anonymous default function', 'export default async function () { return "anon" }', [], 'anon'],
+    ['module: export { x as default }', 'function handler(a) { return -a }\nexport const other = 1;\nexport { handler as default }', [3], -3],
+    ['module: strict mode', 'export default () => { try { undeclared = 1; return "sloppy" } catch (e) { return e.name } }', [], 'ReferenceError'],
+    ['module: "export default" inside a string is left alone', 'export default () => "export default x"', [], 'export default x'],
+    ['undefined result', '() => undefined', [], undefined],
+    ['null result', '() => null', [], null],
+    ['Date result', '() => new Date(0)', [], '1970-01-01T00:00:00.000Z'],
+  ];
+  for (const [name, code, args, expected] of cases) {
+    const response = await run(isorun, { code, args });
+    t.equal(response.status, 200, `${name}: ${response.status === 200 ? '' : JSON.stringify(response.body)}`);
+    t.same(response.body.result, expected, name);
+    if (expected === undefined) t.notOk('result' in response.body, `${name}: no result member`);
+  }
+
+  const errors: Array<[string, string, string, { line: number; column: number } | undefined]> = [
+    ['syntax error, line 2', '(a, b) => {\n  return a +;\n}', 'COMPILE_ERROR', { line: 2, column: 13 }],
+    ['unclosed', '(a) => {', 'COMPILE_ERROR', { line: 1, column: 9 }],
+    ['statements with a syntax error', 'const x = 1;\nconst = 2;', 'COMPILE_ERROR', { line: 2, column: 7 }],
+    ['module syntax error', 'export default (a) => {\n  a +\n}', 'COMPILE_ERROR', { line: 3, column: 1 }],
+    ['import declaration', 'import fs from "fs";\nexport default () => fs', 'COMPILE_ERROR', { line: 1, column: 1 }],
+    ['re-export', 'export * from "fs"', 'COMPILE_ERROR', { line: 1, column: 1 }],
+    ['module without default', 'export const x = 1', 'INVALID_REQUEST', undefined],
+  ];
+  for (const [name, code, problem, where] of errors) {
+    const response = await run(isorun, { code });
+    t.equal(response.body.code, problem, `${name}: ${response.body.detail}`);
+    if (where !== undefined) t.match(response.body, where, `${name}: location`);
+  }
+
+  const stack = await run(isorun, { code: '(a) => {\n  return a.b.c;\n}', args: [{}] });
+  t.match(stack.body.stack, /function\.js:2:14/, 'stack lines point at the user code');
+  const moduleStack = await run(isorun, { code: 'export default (a) => {\n  return a.b.c;\n}', args: [{}] });
+  t.match(moduleStack.body.stack, /function\.js:2:14/, 'module stack lines point at the user code');
+});
+
+t.test('the module transform works on the syntax tree', async (t) => {
+  const [candidate] = prepareSource('const s = "export default";\nexport default s').candidates;
+  t.equal(candidate!.text, '"use strict";\nconst s = "export default";\nconst __isorun_default__ = s;\n;__isorun_default__');
+  t.equal(candidate!.lineOffset, -1);
+  t.equal(prepareSource('(a) => a').candidates.length, 2, 'expression first, then statements');
+  t.equal(prepareSource('import("x")').candidates.length, 2, 'dynamic import is no module syntax');
+});

@@ -1,0 +1,24 @@
+// Builds a real isorun app (real engine, real pool) for tests, with settings overridden per test file.
+import type { Test } from 'tap';
+import { loadConfig } from '../../config/load';
+import type { Config } from '../../config/schema';
+import { buildApp, type IsorunApp } from '../../server/app';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const outcome = loadConfig({ argv: [], env: {} });
+  if (outcome.kind !== 'config') throw new Error('expected a config');
+  return { ...outcome.config, logLevel: 'silent', poolMinIsolates: 1, poolMaxIsolates: 2, ...overrides };
+}
+
+export async function startApp(t: Test, overrides: Partial<Config> = {}): Promise<IsorunApp> {
+  const isorun = await buildApp(testConfig(overrides));
+  await isorun.app.ready();
+  t.teardown(() => isorun.app.close());
+  return isorun;
+}
+
+/** POST /run through inject; returns status, parsed body and headers. */
+export async function run(isorun: IsorunApp, body: unknown) {
+  const response = await isorun.app.inject({ method: 'POST', url: '/run', payload: body as object });
+  return { status: response.statusCode, body: response.json(), headers: response.headers };
+}
