@@ -56,9 +56,11 @@ void TimerThread::Loop() {
       continue;
     }
     auto next = by_deadline_.begin();
-    if (Clock::now() < next->first) {
-      wakes_at_ = next->first;
-      wake_.wait_until(lock, next->first);
+    // A copy: Cancel() may erase the entry while this thread waits.
+    Clock::time_point deadline = next->first;
+    if (Clock::now() < deadline) {
+      wakes_at_ = deadline;
+      wake_.wait_until(lock, deadline);
       continue;
     }
     uint64_t id = next->second;
