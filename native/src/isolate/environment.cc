@@ -1,5 +1,7 @@
 #include "isolate/environment.h"
 
+#include "isolate/builtin_guards.h"
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -194,6 +196,7 @@ void Environment::Dispose() {
     scripts_.Clear();
     default_context_.Reset();
     setup_scripts_.clear();
+    guards_.Reset();
     owned_.clear();
     templates_.clear();
   }
@@ -244,6 +247,14 @@ v8::Local<v8::Context> Environment::NewContext() {
   if (context->Global()->Delete(context, v8::String::NewFromUtf8Literal(isolate_, "WebAssembly")).IsNothing()) {
     return {};
   }
+  if (guards_.IsEmpty()) {
+    v8::ScriptOrigin origin(isolate_, v8::String::NewFromUtf8Literal(isolate_, "isorun:guards"));
+    v8::ScriptCompiler::Source source(v8::String::NewFromUtf8(isolate_, kBuiltinGuards).ToLocalChecked(), origin);
+    v8::Local<v8::UnboundScript> guards;
+    if (!v8::ScriptCompiler::CompileUnboundScript(isolate_, &source).ToLocal(&guards)) return {};
+    guards_.Reset(isolate_, guards);
+  }
+  if (guards_.Get(isolate_)->BindToCurrentContext()->Run(context).IsEmpty()) return {};
   if (options_.context_setup) {
     if (setup_scripts_.empty() && !options_.context_setup->Compile(isolate_, &setup_scripts_)) return {};
     for (const auto& script : setup_scripts_) {

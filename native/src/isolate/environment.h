@@ -179,6 +179,7 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   HandleTable<v8::UnboundScript> scripts_;
   v8::Global<v8::Context> default_context_;
   std::vector<v8::Global<v8::UnboundScript>> setup_scripts_;
+  v8::Global<v8::UnboundScript> guards_;
   std::unordered_map<uint64_t, std::unique_ptr<Suspended>> suspended_;
   std::unordered_map<Owned*, std::unique_ptr<Owned>> owned_;
   std::vector<v8::Global<v8::FunctionTemplate>> templates_;

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 
 #include "isolate/environment.h"
 
@@ -19,8 +20,14 @@ class RunGuard {
   bool timed_out() const { return timed_out_.load(); }
 
  private:
+  void Arm(TimerThread::Clock::time_point when);
+
   Environment& env_;
+  v8::Isolate* isolate_;
+  // Guards timer_id_ and cancelled_ between this thread and the timer thread.
+  std::mutex mutex_;
   uint64_t timer_id_ = 0;
+  bool cancelled_ = false;
   std::atomic<bool> timed_out_{false};
   uint64_t start_;
 };

@@ -93,7 +93,7 @@ class ReferenceHandle : public Napi::ObjectWrap<ReferenceHandle> {
   const std::shared_ptr<RemoteValue>& value() const { return value_; }
 
  private:
-  const std::shared_ptr<RemoteValue>& Checked(Napi::Env env) const;
+  const std::shared_ptr<RemoteValue>& Checked(Napi::Env env, Mode mode) const;
   Napi::Value TypeOf(const Napi::CallbackInfo& info);
   template <Mode mode>
   Napi::Value Copy(const Napi::CallbackInfo& info);

@@ -241,7 +241,7 @@ template <Mode mode>
 Napi::Value IsolateHandle::CompileScript(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* name = mode == Mode::kSync ? "compileScriptSync" : "compileScript";
-  Live(env, env_);
+  if (mode == Mode::kSync) Live(env, env_);
   Napi::String code = args::String(info, 0, std::string(name) + ": 'code'");
   Napi::Object options = args::Options(info, 1, std::string(name) + ": 'options'");
   Napi::Value filename = options.Get("filename");
@@ -272,7 +272,7 @@ template <Mode mode>
 Napi::Value IsolateHandle::CreateContext(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* name = mode == Mode::kSync ? "createContextSync" : "createContext";
-  Live(env, env_);
+  if (mode == Mode::kSync) Live(env, env_);
   Napi::Object options = args::Options(info, 0, std::string(name) + ": 'options'");
   Napi::Value inspector = options.Get("inspector");
   if (!inspector.IsUndefined() && inspector.ToBoolean()) {
@@ -284,7 +284,7 @@ Napi::Value IsolateHandle::CreateContext(const Napi::CallbackInfo& info) {
 template <Mode mode>
 Napi::Value IsolateHandle::GetHeapStatistics(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Live(env, env_);
+  if (mode == Mode::kSync) Live(env, env_);
   return Dispatch(env, env_, std::make_unique<HeapStatisticsTask>(), mode);
 }
 
@@ -302,10 +302,12 @@ Napi::Value IsolateHandle::IsDisposed(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value IsolateHandle::CpuTime(const Napi::CallbackInfo& info) {
+  Live(info.Env(), env_);
   return Napi::BigInt::New(info.Env(), uint64_t(env_->cpu_ns()));
 }
 
 Napi::Value IsolateHandle::WallTime(const Napi::CallbackInfo& info) {
+  Live(info.Env(), env_);
   return Napi::BigInt::New(info.Env(), uint64_t(env_->wall_ns()));
 }
 

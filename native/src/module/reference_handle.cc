@@ -155,7 +155,10 @@ const char* MethodName(Mode mode, const char* base, char* buffer, size_t size) {
 
 ReferenceHandle::ReferenceHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ReferenceHandle>(info) {
   value_ = TakeInternalArgs<RemoteValue>(info);
-  if (!value_) value_ = convert::HostReference(info.Env(), info.Length() > 0 ? info[0] : info.Env().Undefined());
+  if (!value_) {
+    if (info.Length() < 1) args::ThrowType(info.Env(), "Reference: 'value' is required");
+    value_ = convert::HostReference(info.Env(), info[0]);
+  }
   Tag(info.Env(), info.This().As<Napi::Object>(), kReferenceTag);
 }
 
@@ -180,20 +183,20 @@ Napi::Function ReferenceHandle::Define(Napi::Env env) {
                      });
 }
 
-const std::shared_ptr<RemoteValue>& ReferenceHandle::Checked(Napi::Env env) const {
+const std::shared_ptr<RemoteValue>& ReferenceHandle::Checked(Napi::Env env, Mode mode) const {
   if (!value_) throw Napi::Error::New(env, "Reference has been released");
-  if (value_->owner) Live(env, value_->owner);
+  if (value_->owner && mode == Mode::kSync) Live(env, value_->owner);
   return value_;
 }
 
 Napi::Value ReferenceHandle::TypeOf(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), Checked(info.Env())->type_of);
+  return Napi::String::New(info.Env(), Checked(info.Env(), Mode::kSync)->type_of);
 }
 
 template <Mode mode>
 Napi::Value ReferenceHandle::Copy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const auto& remote = Checked(env);
+  const auto& remote = Checked(env, mode);
   if (remote->host) {
     return Settled(env, mode, [&] {
       auto data = convert::ToExternalCopy(env, convert::HostDeref(env, *remote), false);
@@ -204,13 +207,13 @@ Napi::Value ReferenceHandle::Copy(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ReferenceHandle::Deref(const Napi::CallbackInfo& info) {
-  const auto& remote = Checked(info.Env());
+  const auto& remote = Checked(info.Env(), Mode::kSync);
   if (!remote->host) throw Napi::TypeError::New(info.Env(), "deref: this Reference belongs to another isolate");
   return convert::HostDeref(info.Env(), *remote);
 }
 
 Napi::Value ReferenceHandle::DerefInto(const Napi::CallbackInfo& info) {
-  return NewTransferredObject(info.Env(), std::make_shared<DerefTransfer>(Checked(info.Env())));
+  return NewTransferredObject(info.Env(), std::make_shared<DerefTransfer>(Checked(info.Env(), Mode::kSync)));
 }
 
 Napi::Value ReferenceHandle::Dispose(const Napi::CallbackInfo& info) {
@@ -224,7 +227,7 @@ Napi::Value ReferenceHandle::Get(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   char buffer[32];
   std::string name = MethodName(mode, "get", buffer, sizeof(buffer));
-  const auto& remote = Checked(env);
+  const auto& remote = Checked(env, mode);
   if (info.Length() < 1) args::ThrowType(env, name + ": 'property' is required");
   auto key = convert::ToTransferable(env, info[0], TransferMode::kValue, name + ": 'property'");
   if (remote->host) {
@@ -242,7 +245,7 @@ Napi::Value ReferenceHandle::Set(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   char buffer[32];
   std::string name = MethodName(mode, "set", buffer, sizeof(buffer));
-  const auto& remote = Checked(env);
+  const auto& remote = Checked(env, mode);
   if (info.Length() < 1) args::ThrowType(env, name + ": 'property' is required");
   auto key = convert::ToTransferable(env, info[0], TransferMode::kValue, name + ": 'property'");
   Napi::Value raw = info.Length() > 1 ? info[1] : env.Undefined();
@@ -263,7 +266,7 @@ Napi::Value ReferenceHandle::Apply(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   char buffer[32];
   std::string name = MethodName(mode, "apply", buffer, sizeof(buffer));
-  const auto& remote = Checked(env);
+  const auto& remote = Checked(env, mode);
   Napi::Value receiver_value = info.Length() > 0 ? info[0] : env.Undefined();
   auto receiver = convert::ToTransferable(env, receiver_value, TransferMode::kValue, name + ": 'receiver'");
   Napi::Object options = args::Options(info, 2, name + ": 'options'");

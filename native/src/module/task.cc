@@ -42,7 +42,14 @@ Napi::Value Task::Finish(Napi::Env env) {
 }
 
 Napi::Value Dispatch(Napi::Env env, const std::shared_ptr<Environment>& target, std::unique_ptr<Task> task, Mode mode) {
-  if (target->disposed()) throw Napi::Error::New(env, "Isolate is disposed");
+  if (target->disposed()) {
+    // Async variants report it the way they report everything: through the promise.
+    if (mode == Mode::kSync) throw Napi::Error::New(env, "Isolate is disposed");
+    if (mode == Mode::kIgnored) return env.Undefined();
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Reject(Napi::Error::New(env, "Isolate is disposed").Value());
+    return deferred.Promise();
+  }
   if (mode == Mode::kSync) {
     try {
       Environment::Lock lock(*target);

@@ -12,6 +12,7 @@ v8::Local<v8::String> NewString(v8::Isolate* isolate, const std::string& text) {
 // String value of `value`, or `fallback` when converting throws or is terminated.
 std::string SafeString(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
                        const std::string& fallback) {
+  if (isolate->IsExecutionTerminating()) return fallback;
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::String> string;
   if (!value->ToString(context).ToLocal(&string)) return fallback;
@@ -22,6 +23,7 @@ std::string SafeString(v8::Isolate* isolate, v8::Local<v8::Context> context, v8:
 // An own or inherited string property, without running anything but plain getters.
 bool ReadStringProperty(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Object> object,
                         const char* key, std::string* out) {
+  if (isolate->IsExecutionTerminating()) return false;
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Value> value;
   if (!object->Get(context, v8::String::NewFromUtf8(isolate, key).ToLocalChecked()).ToLocal(&value)) return false;

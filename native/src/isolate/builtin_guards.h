@@ -1,0 +1,68 @@
+// Script run in every new guest context before anything else: bounds built-ins that V8 runs in C++
+// without checking for interrupts, so a timeout or memory-limit termination lands in time.
+#pragma once
+
+namespace isorun {
+
+// Array.prototype.fill on a huge sparse array (`new Array(1e8).fill(0)`) and Array.from on a huge
+// array-like (`Array.from({ length: 1e8 })`) grow a dictionary in one native loop: the memory-limit
+// termination cannot land and the heap grows by gigabytes. Large ones run as plain loops instead,
+// which check for interrupts; small ones and iterables keep the built-ins.
+inline constexpr const char* kBuiltinGuards = R"js((function () {
+  'use strict';
+  const nativeFill = Array.prototype.fill;
+  const apply = Reflect.apply;
+  const defineProperty = Object.defineProperty;
+  const trunc = Math.trunc;
+  const min = Math.min;
+  const max = Math.max;
+  const LARGE = 1 << 20;
+  const integer = (value) => {
+    const number = +value;
+    return number !== number ? 0 : trunc(number);
+  };
+  const relative = (value, length) => {
+    const index = integer(value);
+    return index < 0 ? max(length + index, 0) : min(index, length);
+  };
+  const fill = {
+    fill(value) {
+      if (this === null || this === undefined) throw new TypeError('Array.prototype.fill called on null or undefined');
+      const object = Object(this);
+      const length = min(max(integer(object.length), 0), Number.MAX_SAFE_INTEGER);
+      if (length <= LARGE) return apply(nativeFill, object, arguments);
+      const start = arguments[1];
+      const end = arguments[2];
+      let index = relative(start, length);
+      const final = end === undefined ? length : relative(end, length);
+      for (; index < final; index++) object[index] = value;
+      return object;
+    },
+  }.fill;
+  const nativeFrom = Array.from;
+  const iteratorKey = Symbol.iterator;
+  const ArrayConstructor = Array;
+  const from = {
+    from(items) {
+      const mapper = arguments[1];
+      const receiver = arguments[2];
+      if (items === null || items === undefined || typeof items !== 'object' || items[iteratorKey] != null ||
+          (this !== ArrayConstructor && this !== undefined) || (mapper !== undefined && typeof mapper !== 'function')) {
+        return apply(nativeFrom, this, arguments);
+      }
+      const length = min(max(integer(items.length), 0), Number.MAX_SAFE_INTEGER);
+      if (length <= LARGE) return apply(nativeFrom, this, arguments);
+      const array = new ArrayConstructor(length);
+      for (let index = 0; index < length; index++) {
+        const value = items[index];
+        const mapped = mapper === undefined ? value : apply(mapper, receiver, [value, index]);
+        defineProperty(array, index, { value: mapped, writable: true, enumerable: true, configurable: true });
+      }
+      return array;
+    },
+  }.from;
+  defineProperty(Array.prototype, 'fill', { value: fill, writable: true, enumerable: false, configurable: true });
+  defineProperty(Array, 'from', { value: from, writable: true, enumerable: false, configurable: true });
+})();)js";
+
+}  // namespace isorun
