@@ -1,5 +1,5 @@
-// The tables stay in step: error codes, routes and statuses against openapi.yaml and docs/server.md;
-// settings and metrics against docs/server.md.
+// The tables stay in step: error codes, routes and statuses against openapi.yaml and README.md;
+// settings and metrics against README.md.
 import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,18 +10,18 @@ import { startApp } from './helpers';
 
 const root = path.join(__dirname, '..', '..');
 const openapi = parse(fs.readFileSync(path.join(root, 'openapi.yaml'), 'utf8'));
-const docs = fs.readFileSync(path.join(root, 'docs', 'server.md'), 'utf8');
+const docs = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
 t.test('openapi.yaml is OpenAPI 3.1', async (t) => {
   t.match(openapi.openapi, /^3\.1\./);
 });
 
-t.test('every error code is in openapi.yaml and docs/server.md with its status', async (t) => {
+t.test('every error code is in openapi.yaml and README.md with its status', async (t) => {
   t.same([...openapi.components.schemas.Problem.properties.code.enum].sort(), Object.keys(ERRORS).sort());
   const statusesOfRun = Object.keys(openapi.paths['/run'].post.responses);
   for (const [code, { status }] of Object.entries(ERRORS)) {
     t.match(openapi.info.description, `| ${status} | \`${code}\` |`, `${code} in the openapi.yaml table`);
-    t.match(docs, `| ${status} | \`${code}\` |`, `${code} in docs/server.md`);
+    t.match(docs, `| ${status} | \`${code}\` |`, `${code} in README.md`);
     if (code !== 'NOT_FOUND') t.ok(statusesOfRun.includes(String(status)), `POST /run documents ${status} for ${code}`);
   }
   const rows = [...docs.matchAll(/^\| (\d{3}) \| `([A-Z_]+)` \|/gm)].map((match) => match[2]);
@@ -41,13 +41,13 @@ t.test('every route and status matches openapi.yaml', async (t) => {
   }
 });
 
-t.test('every setting is in docs/server.md with its environment name and default', async (t) => {
+t.test('every setting is in README.md with its environment name and default', async (t) => {
   for (const [name, schema] of Object.entries(ConfigSchema.properties)) {
     t.match(docs, `| \`${name}\` | \`${envName(name)}\` | \`${JSON.stringify(schema.default)}\` |`, name);
   }
 });
 
-t.test('every metric is in docs/server.md', async (t) => {
+t.test('every metric is in README.md', async (t) => {
   const { metrics } = await startApp(t);
   const names = (await metrics.registry.getMetricsAsJSON()).map((metric) => metric.name).filter((name) => name.startsWith('isorun_'));
   t.ok(names.length >= 12);

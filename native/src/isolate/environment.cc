@@ -95,7 +95,7 @@ Environment::Lock::Lock(Environment& env) : env_(env) {
   exec_ = std::unique_lock<std::mutex>(env.exec_mutex_);
   if (env.isolate_ == nullptr || env.disposing_.load()) throw DisposedError();
   env.owner_thread_.store(ThisThreadId());
-  entered_ = std::chrono::steady_clock::now();
+  env.lock_accounted_at_ = std::chrono::steady_clock::now();
   locker_.emplace(env.isolate_);
   isolate_scope_.emplace(env.isolate_);
   handle_scope_.emplace(env.isolate_);
@@ -106,8 +106,7 @@ Environment::Lock::~Lock() {
   handle_scope_.reset();
   isolate_scope_.reset();
   locker_.reset();
-  env_.AddLockTime(uint64_t(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - entered_).count()));
+  env_.AccountLockTime();
   env_.owner_thread_.store(0);
 }
 
@@ -275,6 +274,13 @@ v8::Local<v8::Context> Environment::DefaultContext() {
     default_context_.Reset(isolate_, context);
   }
   return default_context_.Get(isolate_);
+}
+
+void Environment::AccountLockTime() {
+  auto now = std::chrono::steady_clock::now();
+  wall_ns_.fetch_add(uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(now - lock_accounted_at_).count()),
+                     std::memory_order_relaxed);
+  lock_accounted_at_ = now;
 }
 
 v8::Local<v8::FunctionTemplate> Environment::Template(size_t slot) {

@@ -79,7 +79,6 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
 
    private:
     Environment& env_;
-    std::chrono::steady_clock::time_point entered_;
     std::unique_lock<std::mutex> exec_;
     std::optional<v8::Locker> locker_;
     std::optional<v8::Isolate::Scope> isolate_scope_;
@@ -139,7 +138,9 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   // with the steady clock, as isolated-vm does: the thread CPU clock is a ~1 µs system call here);
   // wall: holding the isolate's lock for any work.
   void AddRunTime(uint64_t ns) { cpu_ns_.fetch_add(ns, std::memory_order_relaxed); }
-  void AddLockTime(uint64_t ns) { wall_ns_.fetch_add(ns, std::memory_order_relaxed); }
+  // Adds the lock time since the last call (or since the lock was taken); under Lock. Called
+  // before a result is delivered, so that the caller already sees the time of its call.
+  void AccountLockTime();
   uint64_t cpu_ns() const { return cpu_ns_.load(std::memory_order_relaxed); }
   uint64_t wall_ns() const { return wall_ns_.load(std::memory_order_relaxed); }
 
@@ -164,6 +165,7 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   // Held by whoever is inside the isolate; isolate_ is null once freed.
   std::mutex exec_mutex_;
   std::atomic<uint64_t> owner_thread_{0};
+  std::chrono::steady_clock::time_point lock_accounted_at_;
 
   std::mutex queue_mutex_;
   std::deque<std::unique_ptr<Job>> queue_;

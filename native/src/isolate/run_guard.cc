@@ -44,6 +44,7 @@ RunGuard::~RunGuard() {
   if (timer_id != 0) env_.services().timers->Cancel(timer_id);
   if (!env_.memory_exceeded()) env_.isolate()->CancelTerminateExecution();
   env_.AddRunTime(MonotonicNanos() - start_);
+  env_.AccountLockTime();
 }
 
 }  // namespace isorun

@@ -241,7 +241,7 @@ template <Mode mode>
 Napi::Value IsolateHandle::CompileScript(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* name = mode == Mode::kSync ? "compileScriptSync" : "compileScript";
-  if (mode == Mode::kSync) Live(env, env_);
+  if (mode != Mode::kAsync) Live(env, env_);
   Napi::String code = args::String(info, 0, std::string(name) + ": 'code'");
   Napi::Object options = args::Options(info, 1, std::string(name) + ": 'options'");
   Napi::Value filename = options.Get("filename");
@@ -272,7 +272,7 @@ template <Mode mode>
 Napi::Value IsolateHandle::CreateContext(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* name = mode == Mode::kSync ? "createContextSync" : "createContext";
-  if (mode == Mode::kSync) Live(env, env_);
+  if (mode != Mode::kAsync) Live(env, env_);
   Napi::Object options = args::Options(info, 0, std::string(name) + ": 'options'");
   Napi::Value inspector = options.Get("inspector");
   if (!inspector.IsUndefined() && inspector.ToBoolean()) {
@@ -284,7 +284,7 @@ Napi::Value IsolateHandle::CreateContext(const Napi::CallbackInfo& info) {
 template <Mode mode>
 Napi::Value IsolateHandle::GetHeapStatistics(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (mode == Mode::kSync) Live(env, env_);
+  if (mode != Mode::kAsync) Live(env, env_);
   return Dispatch(env, env_, std::make_unique<HeapStatisticsTask>(), mode);
 }
 

@@ -185,7 +185,7 @@ Napi::Function ReferenceHandle::Define(Napi::Env env) {
 
 const std::shared_ptr<RemoteValue>& ReferenceHandle::Checked(Napi::Env env, Mode mode) const {
   if (!value_) throw Napi::Error::New(env, "Reference has been released");
-  if (value_->owner && mode == Mode::kSync) Live(env, value_->owner);
+  if (value_->owner && mode != Mode::kAsync) Live(env, value_->owner);
   return value_;
 }
 

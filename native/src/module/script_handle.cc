@@ -74,7 +74,7 @@ Napi::Value ScriptHandle::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = mode == Mode::kSync ? "runSync" : mode == Mode::kAsync ? "run" : "runIgnored";
   if (!data_) throw Napi::Error::New(env, "Script has been released");
-  if (mode == Mode::kSync) Live(env, data_->env);
+  if (mode != Mode::kAsync) Live(env, data_->env);
   if (info.Length() < 1) args::ThrowType(env, name + ": 'context' must be a Context");
   auto context = ContextHandle::FromValue(info[0], name + ": 'context'");
   if (context->env != data_->env) {

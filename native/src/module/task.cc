@@ -44,8 +44,7 @@ Napi::Value Task::Finish(Napi::Env env) {
 Napi::Value Dispatch(Napi::Env env, const std::shared_ptr<Environment>& target, std::unique_ptr<Task> task, Mode mode) {
   if (target->disposed()) {
     // Async variants report it the way they report everything: through the promise.
-    if (mode == Mode::kSync) throw Napi::Error::New(env, "Isolate is disposed");
-    if (mode == Mode::kIgnored) return env.Undefined();
+    if (mode != Mode::kAsync) throw Napi::Error::New(env, "Isolate is disposed");
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(Napi::Error::New(env, "Isolate is disposed").Value());
     return deferred.Promise();

@@ -1,0 +1,65 @@
+// Pins: after dispose() every call that needs the isolate, sync or async, on the isolate or on
+// the Scripts, Contexts and References it made, fails with `Error: Isolate is disposed` (async
+// calls reject with it) and never crashes.
+// On isolated-vm 5.0.4 this is expected to fail in part: its sync methods say "Isolated is
+// disposed" (sic), and runIgnored/setIgnored on a disposed isolate return silently.
+import t from 'tap';
+import { Isolate } from './engine';
+
+const message = 'Isolate is disposed';
+
+function disposedSet() {
+  const isolate = new Isolate();
+  const context = isolate.createContextSync();
+  const script = isolate.compileScriptSync('globalThis.o = { a: 1 }; 1');
+  script.runSync(context);
+  const global = context.global;
+  const object = global.getSync('o');
+  isolate.dispose();
+  return { isolate, context, script, global, object };
+}
+
+t.test('sync calls throw Error: Isolate is disposed', async (t) => {
+  const { isolate, context, script, global, object } = disposedSet();
+  const calls: Record<string, () => unknown> = {
+    compileScriptSync: () => isolate.compileScriptSync('1'),
+    createContextSync: () => isolate.createContextSync(),
+    getHeapStatisticsSync: () => isolate.getHeapStatisticsSync(),
+    cpuTime: () => isolate.cpuTime,
+    wallTime: () => isolate.wallTime,
+    runSync: () => script.runSync(context),
+    runIgnored: () => script.runIgnored(context),
+    'global.getSync': () => global.getSync('o'),
+    'global.setSync': () => global.setSync('x', 1),
+    'global.setIgnored': () => global.setIgnored('x', 1),
+    'reference.copySync': () => object.copySync(),
+    'reference.getSync': () => object.getSync('a'),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    t.throws(call, { name: 'Error', message }, name);
+  }
+});
+
+t.test('async calls reject with Error: Isolate is disposed', async (t) => {
+  const { isolate, context, script, global, object } = disposedSet();
+  const calls: Record<string, () => Promise<unknown>> = {
+    compileScript: () => isolate.compileScript('1'),
+    createContext: () => isolate.createContext(),
+    getHeapStatistics: () => isolate.getHeapStatistics(),
+    run: () => script.run(context),
+    'global.get': () => global.get('o'),
+    'global.set': () => global.set('x', 1),
+    'reference.copy': () => object.copy(),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    await t.rejects(async () => call(), { name: 'Error', message }, name);
+  }
+});
+
+t.test('isDisposed still answers and the process carries on', async (t) => {
+  const { isolate } = disposedSet();
+  t.equal(isolate.isDisposed, true);
+  const fresh = new Isolate();
+  t.equal(fresh.compileScriptSync('"alive"').runSync(fresh.createContextSync()), 'alive');
+  fresh.dispose();
+});
