@@ -10,6 +10,7 @@
         "native/src"
       ],
       "defines": [
+        "NAPI_VERSION=9",
         "NAPI_CPP_EXCEPTIONS",
         "NODE_ADDON_API_DISABLE_DEPRECATED"
       ],

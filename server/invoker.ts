@@ -169,7 +169,7 @@ export class Invoker {
     } catch (error) {
       ended = this.#classify(error, lease, deadline);
     }
-    const stats = await this.#stats(lease, started, cpuBefore);
+    const stats = this.#stats(lease, started, cpuBefore, ended?.kind !== 'stuck');
     let logs: GuestLogs | undefined = envelope;
     if (ended !== undefined && ended.kind !== 'memory' && ended.kind !== 'stuck' && ended.kind !== 'shutdown') {
       logs = await this.#readLogs(lease);
@@ -266,14 +266,15 @@ export class Invoker {
     return new Ended('threw', thrownFromEngine(error));
   }
 
-  async #stats(lease: Lease, started: number, cpuBefore: bigint): Promise<InvocationStats> {
+  /** `idle`: no engine call of this invocation is still running, so a sync read takes the isolate's lock at once. */
+  #stats(lease: Lease, started: number, cpuBefore: bigint, idle: boolean): InvocationStats {
     const wallMs = performance.now() - started;
     let cpuMs = 0;
     let heapUsedBytes = 0;
     if (!lease.isolate.isDisposed) {
       cpuMs = Number(lease.isolate.cpuTime - cpuBefore) / 1e6;
       try {
-        heapUsedBytes = (await lease.isolate.getHeapStatistics()).used_heap_size;
+        if (idle) heapUsedBytes = lease.isolate.getHeapStatisticsSync().used_heap_size;
       } catch {
         heapUsedBytes = 0;
       }
