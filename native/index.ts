@@ -21,7 +21,9 @@ const FLAG = '--no-node-snapshot';
 
 function snapshotFlagPresent(): boolean {
   if (process.execArgv.includes(FLAG)) return true;
-  return (process.env.NODE_OPTIONS ?? '').split(/\s+/).includes(FLAG);
+  // NODE_OPTIONS may quote its entries (`"--no-node-snapshot" "--import=…"`), as Node itself accepts.
+  const options = (process.env.NODE_OPTIONS ?? '').match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+  return options.some((option) => option.replace(/^(["'])(.*)\1$/, '$2') === FLAG);
 }
 
 function loadBinding(): EngineBinding {

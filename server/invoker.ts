@@ -216,6 +216,8 @@ export class Invoker {
       timeout: deadline.remaining(),
       result: { promise: true, copy: true },
     });
+    // The guest has its own hold on the value now.
+    value.dispose();
     let settled = false;
     const settledSignal = invocation.then(
       () => (settled = true),

@@ -149,7 +149,7 @@ export class IsolatePool {
   /** Returns the isolate after an invocation; it is disposed if it died, is worn out or grew too much. */
   async release(lease: Lease, { heapUsedBytes }: { heapUsedBytes: number | undefined }): Promise<void> {
     const entry = lease.entry;
-    lease.context.context.release();
+    releaseContext(lease.context);
     entry.uses++;
     let reason: DisposeReason | undefined;
     if (entry.isolate.isDisposed) reason = 'memory';
@@ -165,7 +165,7 @@ export class IsolatePool {
 
   /** Disposes an isolate whose invocation left it unusable (a host-side deadline passed with guest work pending). */
   retire(lease: Lease): void {
-    lease.context.context.release();
+    releaseContext(lease.context);
     this.#dispose(lease.entry, lease.isolate.isDisposed ? 'memory' : 'broken');
     this.#serveQueue();
   }
@@ -304,6 +304,12 @@ export class IsolatePool {
       lease.then(waiter.resolve, waiter.reject);
     }
   }
+}
+
+/** Drops the host's hold on a used context: until then its heap stays alive in the isolate. */
+function releaseContext(prepared: PreparedContext): void {
+  prepared.context.release();
+  prepared.control.dispose();
 }
 
 function overloaded(detail: string, options: PoolOptions): ProblemError {

@@ -1,5 +1,7 @@
 // The engine under test: our addon through `native/index`. While developing, ISORUN_TEST_PEER=<path
-// to isolated-vm 5.0.4> runs the same tests against the reference implementation instead.
+// to isolated-vm 5.0.4> runs the same tests against the reference implementation instead, e.g.
+// `ISORUN_TEST_PEER=/work/peer/node_modules/isolated-vm npx tap test/native/`. Files that pin
+// where isorun differs from (or improves on) isolated-vm say so in their header.
 import type * as Native from '../../native/index';
 
 export type * from '../../native/index';

@@ -3,7 +3,7 @@
 // error in the host and the process lives.
 // The bound here is wider than the 1.25×: each step is ONE allocation twice the size of
 // the last, and V8 cannot refuse a heap allocation without aborting the process, so the engine lets
-// the allocation that crosses the cap happen and terminates right after it (about 2.8× measured).
+// the allocation that crosses the cap happen and terminates right after it (about 2–3× measured).
 // On isolated-vm 5.0.4 it fails: it stops the guest only after several times the limit (about 6×).
 import t from 'tap';
 import { expectMemoryLimitError } from './helpers';

@@ -3,6 +3,8 @@
 // clones an object result and `{ result: { promise: true } }` awaits a returned promise; guest
 // errors reject the call; `timeout` bounds the call; applyIgnored runs in queue order.
 // (Apply is scheduled for a later engine issue than the rest of Reference.)
+// On isolated-vm 5.0.4 this is expected to fail: version 5's getSync turns a guest function into
+// a host callback instead of a Reference (the same calls pass with `getSync(name, { reference: true })`).
 import t from 'tap';
 import { ExternalCopy } from './engine';
 import { sandbox, evalSync } from './helpers';
@@ -71,7 +73,8 @@ t.test('a guest exception rejects the call with its name and message', async (t)
 
 t.test('timeout ends a spinning call and the isolate lives on', async (t) => {
   const { isolate, context } = sandbox(t);
-  evalSync(isolate, context, 'globalThis.spin = () => { while (true) {} }; globalThis.kept = "intact"');
+  // Bounded (10 s) so an engine that calls it on the wrong thread fails instead of hanging.
+  evalSync(isolate, context, 'globalThis.spin = () => { for (const end = Date.now() + 10000; Date.now() < end; ) {} }; globalThis.kept = "intact"');
   const spin = context.global.getSync('spin');
   t.throws(() => spin.applySync(undefined, [], { timeout: 50 }), { message: 'Script execution timed out.' });
   await t.rejects(spin.apply(undefined, [], { timeout: 50 }), { message: 'Script execution timed out.' });

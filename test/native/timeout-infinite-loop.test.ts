@@ -1,6 +1,6 @@
 // Pins: `timeout` ends `while (true) {}` from runSync and run with `Script execution timed out.`
-// within timeout + 20 ms (median of several runs; see helpers), and the isolate stays usable with
-// its state intact.
+// within timeout + 20 ms (median, measured against a self-ending run under the same load; see
+// helpers), and the isolate stays usable with its state intact.
 import t from 'tap';
 import { sandbox, evalSync, expectTimesOut } from './helpers';
 
@@ -17,6 +17,6 @@ t.test('a timed-out function call leaves other contexts of the isolate alone', a
   const { isolate, context } = sandbox(t);
   const other = isolate.createContextSync();
   evalSync(isolate, other, 'globalThis.mine = "other"');
-  await expectTimesOut(t, isolate, context, 'for (;;) {}', { times: 1 });
+  await expectTimesOut(t, isolate, context, 'for (;;) {}', { times: 3 });
   t.equal(evalSync(isolate, other, 'mine'), 'other');
 });

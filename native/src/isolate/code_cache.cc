@@ -29,6 +29,13 @@ Digest SourceKey(v8::Isolate* isolate, v8::Local<v8::String> source) {
   return Sha256(bytes.data(), bytes.size());
 }
 
+Digest SourceKeyUtf8(const std::string& source) {
+  std::vector<uint8_t> bytes;
+  PutU32(&bytes, V8Tag());
+  bytes.insert(bytes.end(), source.begin(), source.end());
+  return Sha256(bytes.data(), bytes.size());
+}
+
 void PutU32(std::vector<uint8_t>* out, uint32_t value) {
   for (int i = 0; i < 4; ++i) out->push_back(uint8_t(value >> (8 * i)));
 }

@@ -18,6 +18,8 @@ Digest Sha256(const uint8_t* data, size_t length);
 uint32_t V8Tag();
 // What a cache is keyed by: the source's UTF-16 code units and V8's fingerprint.
 Digest SourceKey(v8::Isolate* isolate, v8::Local<v8::String> source);
+// The same for a snapshot script's UTF-8 source, checkable without an isolate.
+Digest SourceKeyUtf8(const std::string& source);
 
 std::vector<uint8_t> Wrap(const uint8_t* payload, size_t length, const Digest& source_key);
 // The V8 bytes inside `bytes` when it is an intact isorun cache for this source on this V8.

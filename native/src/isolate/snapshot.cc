@@ -100,8 +100,9 @@ std::shared_ptr<Snapshot> Snapshot::Build(Environment& env, std::vector<Snapshot
   auto snapshot = std::make_shared<Snapshot>();
   for (size_t i = 0; i < scripts.size(); ++i) {
     std::unique_ptr<v8::ScriptCompiler::CachedData> cache(v8::ScriptCompiler::CreateCodeCache(compiled[i]));
-    code_cache::Digest key = code_cache::SourceKey(isolate, Utf8(isolate, scripts[i].source));
-    scripts[i].cache = code_cache::Wrap(cache->data, size_t(cache->length), key);
+    scripts[i].cache =
+        code_cache::Wrap(cache->data, size_t(cache->length), code_cache::SourceKeyUtf8(scripts[i].source));
+    scripts[i].v8_cache.assign(cache->data, cache->data + cache->length);
   }
   snapshot->scripts_ = std::move(scripts);
   return snapshot;
@@ -200,6 +201,14 @@ std::shared_ptr<const Snapshot> Snapshot::ParseAt(const uint8_t* bytes, size_t l
     script.line_offset = int(int32_t(line));
     script.column_offset = int(int32_t(column));
     script.cache.assign(cache.begin(), cache.end());
+    const uint8_t* payload = nullptr;
+    size_t payload_length = 0;
+    if (!code_cache::Unwrap(script.cache.data(), script.cache.size(), code_cache::SourceKeyUtf8(script.source),
+                            &payload, &payload_length)) {
+      *error = "snapshot's code cache for '" + script.filename + "' does not belong to its source";
+      return nullptr;
+    }
+    script.v8_cache.assign(payload, payload + payload_length);
     snapshot->scripts_.push_back(std::move(script));
   }
   if (offset != body) {
@@ -210,21 +219,15 @@ std::shared_ptr<const Snapshot> Snapshot::ParseAt(const uint8_t* bytes, size_t l
 }
 
 bool Snapshot::Compile(v8::Isolate* isolate, std::vector<v8::Global<v8::UnboundScript>>* scripts) const {
+  // The bundle was verified once when read; booting an isolate hashes nothing.
   for (const SnapshotScript& script : scripts_) {
-    v8::Local<v8::String> source_text = Utf8(isolate, script.source);
-    code_cache::Digest key = code_cache::SourceKey(isolate, source_text);
-    const uint8_t* payload = nullptr;
-    size_t payload_length = 0;
     v8::ScriptOrigin origin = Origin(isolate, script);
     v8::ScriptCompiler::Source source(
-        source_text, origin,
-        code_cache::Unwrap(script.cache.data(), script.cache.size(), key, &payload, &payload_length)
-            ? new v8::ScriptCompiler::CachedData(payload, int(payload_length))
-            : nullptr);
-    auto options = source.GetCachedData() != nullptr ? v8::ScriptCompiler::kConsumeCodeCache
-                                                     : v8::ScriptCompiler::kNoCompileOptions;
+        Utf8(isolate, script.source), origin,
+        new v8::ScriptCompiler::CachedData(script.v8_cache.data(), int(script.v8_cache.size())));
     v8::Local<v8::UnboundScript> unbound;
-    if (!v8::ScriptCompiler::CompileUnboundScript(isolate, &source, options).ToLocal(&unbound)) {
+    if (!v8::ScriptCompiler::CompileUnboundScript(isolate, &source, v8::ScriptCompiler::kConsumeCodeCache)
+             .ToLocal(&unbound)) {
       scripts->clear();
       return false;
     }

@@ -17,7 +17,9 @@ struct SnapshotScript {
   int line_offset = 0;
   int column_offset = 0;
   std::string source;          // UTF-8
-  std::vector<uint8_t> cache;  // code_cache envelope
+  std::vector<uint8_t> cache;  // code_cache envelope, keyed by SourceKeyUtf8(source)
+  // V8's bytes inside `cache`, verified once when the bundle is read.
+  std::vector<uint8_t> v8_cache;
 };
 
 class Snapshot : public ContextSetup {

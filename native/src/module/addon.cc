@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "isolate/snapshot.h"
 #include "module/classes.h"
 #include "module/convert.h"
 #include "module/task.h"
@@ -53,6 +54,25 @@ std::shared_ptr<Environment> Addon::NewEnvironment(Environment::Options options)
                       environments_.end());
   environments_.push_back(env);
   return env;
+}
+
+std::shared_ptr<const ContextSetup> Addon::SnapshotFrom(const std::shared_ptr<ExternalCopyData>& data,
+                                                        std::string* error) {
+  snapshots_.erase(
+      std::remove_if(snapshots_.begin(), snapshots_.end(), [](const auto& entry) { return entry.first.expired(); }),
+      snapshots_.end());
+  for (const auto& entry : snapshots_) {
+    if (entry.first.lock() == data) return entry.second;
+  }
+  const uint8_t* bytes = nullptr;
+  size_t length = 0;
+  if (!data->Bytes(&bytes, &length)) {
+    *error = "it must be an ExternalCopy of an ArrayBuffer";
+    return nullptr;
+  }
+  std::shared_ptr<const ContextSetup> snapshot = Snapshot::Parse(bytes, length, error);
+  if (snapshot) snapshots_.emplace_back(data, snapshot);
+  return snapshot;
 }
 
 void Addon::BeginAsync() {

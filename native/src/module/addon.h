@@ -10,6 +10,7 @@
 #include "isolate/services.h"
 #include "lib/thread_pool.h"
 #include "lib/timer_thread.h"
+#include "transfer/external_copy.h"
 #include "transfer/transferable.h"
 
 namespace isorun {
@@ -33,6 +34,8 @@ class Addon : public Napi::Addon<Addon> {
   std::shared_ptr<Environment> NewEnvironment(Environment::Options options);
   const Services& services() const { return services_; }
   const std::shared_ptr<HostValues>& host_values() const { return host_values_; }
+  // A snapshot bundle read and verified once per ExternalCopy, however many isolates boot from it.
+  std::shared_ptr<const ContextSetup> SnapshotFrom(const std::shared_ptr<ExternalCopyData>& data, std::string* error);
 
   // Node thread: an async task starts (keeps the event loop alive until it completes).
   void BeginAsync();
@@ -64,6 +67,7 @@ class Addon : public Napi::Addon<Addon> {
   size_t outstanding_ = 0;
   bool shut_down_ = false;
   std::vector<std::weak_ptr<Environment>> environments_;
+  std::vector<std::pair<std::weak_ptr<ExternalCopyData>, std::shared_ptr<const ContextSetup>>> snapshots_;
 };
 
 }  // namespace isorun

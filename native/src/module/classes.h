@@ -91,6 +91,7 @@ class ReferenceHandle : public Napi::ObjectWrap<ReferenceHandle> {
   static Napi::Function Define(Napi::Env env);
   explicit ReferenceHandle(const Napi::CallbackInfo& info);
   const std::shared_ptr<RemoteValue>& value() const { return value_; }
+  void Reset() { value_.reset(); }
 
  private:
   const std::shared_ptr<RemoteValue>& Checked(Napi::Env env, Mode mode) const;

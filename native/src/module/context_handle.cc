@@ -36,6 +36,11 @@ Napi::Value ContextHandle::Global(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ContextHandle::Release(const Napi::CallbackInfo& info) {
+  // The global Reference holds the context alive inside the isolate: it goes with the context.
+  if (!global_.IsEmpty()) {
+    ReferenceHandle::Unwrap(global_.Value())->Reset();
+    global_.Reset();
+  }
   data_.reset();
   return info.Env().Undefined();
 }

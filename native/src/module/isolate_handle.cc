@@ -207,13 +207,8 @@ IsolateHandle::IsolateHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   Napi::Value snapshot = options.Get("snapshot");
   if (!snapshot.IsUndefined()) {
     auto data = ExternalCopyOf(snapshot, "Isolate: option 'snapshot'");
-    const uint8_t* bytes = nullptr;
-    size_t length = 0;
-    if (!data->Bytes(&bytes, &length)) {
-      args::ThrowType(env, "Isolate: option 'snapshot' must be an ExternalCopy of an ArrayBuffer");
-    }
     std::string error;
-    settings.context_setup = Snapshot::Parse(bytes, length, &error);
+    settings.context_setup = Addon::Of(env).SnapshotFrom(data, &error);
     if (!settings.context_setup) throw Napi::Error::New(env, "Isolate: option 'snapshot' is unusable: " + error);
   }
   env_ = Addon::Of(env).NewEnvironment(std::move(settings));
