@@ -45,7 +45,8 @@ std::shared_ptr<T> TakeInternalArgs(const Napi::CallbackInfo& info) {
   if (info.Length() != 2 || !info[0].StrictEquals(Napi::Value(info.Env(), InternalToken(info.Env()))) ||
       !info[1].IsExternal())
     return nullptr;
-  return *info[1].As<Napi::External<std::shared_ptr<T>>>().Data();
+  // Moved out: the External lives until Node's next GC and must not keep the handle's data alive.
+  return std::move(*info[1].As<Napi::External<std::shared_ptr<T>>>().Data());
 }
 
 }  // namespace isorun
