@@ -45,7 +45,11 @@ t.test('sync methods and constructors', async (t) => {
     ['options', () => copy.copyInto(3 as never)],
   ];
   for (const [argument, call] of calls) {
-    t.throws(call, { name: 'TypeError', message: names(argument) }, `${argument}: ${call.toString().replace(/^\(\) => /, '')}`);
+    t.throws(
+      call,
+      { name: 'TypeError', message: names(argument) },
+      `${argument}: ${call.toString().replace(/^\(\) => /, '')}`,
+    );
   }
   t.equal(script.runSync(context), 1, 'isolate usable after');
 });
@@ -66,7 +70,11 @@ t.test('async methods throw or reject with the TypeError', async (t) => {
     ['arguments', () => fn.apply(undefined, 'no' as never)],
   ];
   for (const [argument, call] of calls) {
-    await t.rejects(async () => call(), { name: 'TypeError', message: names(argument) }, `${argument}: ${call.toString().replace(/^\(\) => /, '')}`);
+    await t.rejects(
+      async () => call(),
+      { name: 'TypeError', message: names(argument) },
+      `${argument}: ${call.toString().replace(/^\(\) => /, '')}`,
+    );
   }
   t.equal(await script.run(context), 1, 'isolate usable after');
 });

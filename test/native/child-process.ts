@@ -25,9 +25,9 @@ export interface RunNodeOptions {
 }
 
 /** Node flags a child needs to load TypeScript the way tap does. */
-export const typescriptImport = `--import=${pathToFileURL(
-  path.join(repoRoot, 'node_modules', '@tapjs', 'typescript', 'dist', 'esm', 'import.mjs'),
-).href}`;
+export const typescriptImport = `--import=${
+  pathToFileURL(path.join(repoRoot, 'node_modules', '@tapjs', 'typescript', 'dist', 'esm', 'import.mjs')).href
+}`;
 
 /**
  * Runs `node <args>` with the test's environment minus tap's NODE_OPTIONS (plus `env`), killing
@@ -40,13 +40,18 @@ export function runNode(args: string[], options: RunNodeOptions = {}): Promise<C
   const start = process.hrtime.bigint();
   let markedAt: bigint | undefined;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      if (markedAt === undefined && options.mark !== undefined && stdout.includes(options.mark)) markedAt = process.hrtime.bigint();
+      if (markedAt === undefined && options.mark !== undefined && stdout.includes(options.mark))
+        markedAt = process.hrtime.bigint();
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {

@@ -9,14 +9,17 @@ t.test('Object.prototype mutation stays in its context', async (t) => {
   const third = await isolate.createContext();
   evalSync(isolate, first, 'Object.prototype.polluted = 1; Array.prototype.push = null; globalThis.shared = "first"');
   t.equal(evalSync(isolate, first, '({}).polluted'), 1);
-  for (const [name, context] of [['sync', second], ['async', third]] as const) {
+  for (const [name, context] of [
+    ['sync', second],
+    ['async', third],
+  ] as const) {
     t.equal(evalSync(isolate, context, 'typeof ({}).polluted'), 'undefined', `${name}: prototype clean`);
     t.equal(evalSync(isolate, context, 'const a = []; a.push(1); a.length'), 1, `${name}: Array.prototype.push intact`);
     t.equal(evalSync(isolate, context, 'typeof shared'), 'undefined', `${name}: globals not shared`);
   }
 });
 
-t.test('the same script runs in several contexts against each one\'s globals', async (t) => {
+t.test("the same script runs in several contexts against each one's globals", async (t) => {
   const { isolate, context: first } = sandbox(t);
   const second = isolate.createContextSync();
   const script = isolate.compileScriptSync('globalThis.counter = (globalThis.counter ?? 0) + 1');

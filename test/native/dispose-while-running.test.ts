@@ -50,7 +50,9 @@ t.test('dispose while a guest function is applied', async (t) => {
   const isolate = new Isolate();
   const context = isolate.createContextSync();
   // Bounded (10 s) so a wrong engine fails the test instead of spinning forever.
-  isolate.compileScriptSync('globalThis.spin = () => { for (const end = Date.now() + 10000; Date.now() < end; ) {} }').runSync(context);
+  isolate
+    .compileScriptSync('globalThis.spin = () => { for (const end = Date.now() + 10000; Date.now() < end; ) {} }')
+    .runSync(context);
   const call = context.global.getSync('spin').apply(undefined, []);
   await sleep(30);
   isolate.dispose();

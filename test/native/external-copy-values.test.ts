@@ -19,7 +19,12 @@ t.test('Dates stay Dates', async (t) => {
 });
 
 t.test('objects are structured clones, fresh on every copy()', async (t) => {
-  const original = { list: [1, 'two', { three: 3 }], map: new Map([['k', new Set([1])]]), when: new Date(9), nested: { a: { b: { c: null } } } };
+  const original = {
+    list: [1, 'two', { three: 3 }],
+    map: new Map([['k', new Set([1])]]),
+    when: new Date(9),
+    nested: { a: { b: { c: null } } },
+  };
   const external = new ExternalCopy(original);
   const first = external.copy() as typeof original;
   const second = external.copy() as typeof original;
@@ -30,13 +35,20 @@ t.test('objects are structured clones, fresh on every copy()', async (t) => {
   t.ok(first.when instanceof Date);
   first.list.push(4);
   original.nested.a.b.c = 'changed' as never;
-  t.same((external.copy() as typeof original).list, [1, 'two', { three: 3 }], 'later changes reach neither the copy nor the source');
+  t.same(
+    (external.copy() as typeof original).list,
+    [1, 'two', { three: 3 }],
+    'later changes reach neither the copy nor the source',
+  );
   t.equal((external.copy() as typeof original).nested.a.b.c, null);
 });
 
 t.test('copyInto hands the guest a real value', async (t) => {
   const { isolate, context } = sandbox(t);
-  context.global.setSync('incoming', new ExternalCopy({ when: new Date(42), map: new Map([[1, 'one']]), list: [1, 2] }).copyInto());
+  context.global.setSync(
+    'incoming',
+    new ExternalCopy({ when: new Date(42), map: new Map([[1, 'one']]), list: [1, 2] }).copyInto(),
+  );
   t.equal(evalSync(isolate, context, 'incoming.when instanceof Date && incoming.when.getTime()'), 42);
   t.equal(evalSync(isolate, context, 'incoming.map instanceof Map && incoming.map.get(1)'), 'one');
   t.equal(evalSync(isolate, context, 'Array.isArray(incoming.list) && incoming.list.length'), 2);

@@ -10,7 +10,12 @@ const cases: Array<[code: string, name: string, message: string, line: number]> 
   ['\nundefinedVariable + 1', 'ReferenceError', 'undefinedVariable is not defined', 2],
   ['new Array(-1)', 'RangeError', 'Invalid array length', 1],
   ['function inner() {\n  throw new Error("deep")\n}\nfunction outer() { inner() }\nouter()', 'Error', 'deep', 2],
-  ['class QuotaError extends Error { constructor(m) { super(m); this.name = "QuotaError" } }\nthrow new QuotaError("over quota")', 'QuotaError', 'over quota', 2],
+  [
+    'class QuotaError extends Error { constructor(m) { super(m); this.name = "QuotaError" } }\nthrow new QuotaError("over quota")',
+    'QuotaError',
+    'over quota',
+    2,
+  ],
   ['eval("(")', 'SyntaxError', 'Unexpected end of input', 1],
   ['throw new URIError("uri")', 'URIError', 'uri', 1],
 ];

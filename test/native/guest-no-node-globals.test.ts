@@ -31,7 +31,14 @@ t.test('no Node globals', async (t) => {
 
 t.test('import() of anything fails in the guest', async (t) => {
   const { isolate, context } = sandbox(t);
-  for (const specifier of ['fs', 'node:fs', 'node:child_process', './index.js', 'file:///etc/passwd', 'data:text/javascript,export default 1']) {
+  for (const specifier of [
+    'fs',
+    'node:fs',
+    'node:child_process',
+    './index.js',
+    'file:///etc/passwd',
+    'data:text/javascript,export default 1',
+  ]) {
     const outcome = await isolate
       .compileScriptSync(`import(${JSON.stringify(specifier)}).then(() => "loaded", (e) => "failed: " + e)`)
       .run(context, { promise: true, timeout: 5000 });
@@ -44,5 +51,7 @@ t.test('escapes through constructors stay inside the guest', async (t) => {
   t.equal(evalSync(isolate, context, 'typeof (function () { return this })().process'), 'undefined');
   t.equal(evalSync(isolate, context, 'typeof Function("return this")().require'), 'undefined');
   t.equal(evalSync(isolate, context, 'typeof ({}).constructor.constructor("return process")'), 'function');
-  t.throws(() => evalSync(isolate, context, '({}).constructor.constructor("return process")()'), { name: 'ReferenceError' });
+  t.throws(() => evalSync(isolate, context, '({}).constructor.constructor("return process")()'), {
+    name: 'ReferenceError',
+  });
 });

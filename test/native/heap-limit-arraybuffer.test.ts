@@ -59,7 +59,9 @@ t.test('the same from runSync, on the main thread', async (t) => {
     if (!isolate.isDisposed) isolate.dispose();
   });
   const context = isolate.createContextSync();
-  const hostile = isolate.compileScriptSync('const storage = []; while (true) storage.push(new Uint8Array(1024 * 1024).fill(1))');
+  const hostile = isolate.compileScriptSync(
+    'const storage = []; while (true) storage.push(new Uint8Array(1024 * 1024).fill(1))',
+  );
   t.throws(() => hostile.runSync(context), { name: 'RangeError', message: 'Array buffer allocation failed' });
   await expectUsableOrDisposed(t, isolate);
 });

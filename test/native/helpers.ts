@@ -108,9 +108,14 @@ export async function expectMemoryLimitError(
   t.ok(outcome.error instanceof Error, 'the run fails with an Error');
   t.match((outcome.error as Error | undefined)?.message, /memory limit/i, 'and the error says it hit the memory limit');
   const growthMb = (peakRss() - rssBefore) / MB;
-  t.comment(`${sync ? 'runSync' : 'run'}: failed after ${outcome.ms.toFixed(0)} ms, peak RSS growth ${growthMb.toFixed(0)} MB (limit ${memoryLimit} MB)`);
+  t.comment(
+    `${sync ? 'runSync' : 'run'}: failed after ${outcome.ms.toFixed(0)} ms, peak RSS growth ${growthMb.toFixed(0)} MB (limit ${memoryLimit} MB)`,
+  );
   const boundMb = overshoot * memoryLimit + RSS_NOISE_MB;
-  t.ok(growthMb <= boundMb, `peak RSS growth ${growthMb.toFixed(0)} MB stays within ${overshoot}× the ${memoryLimit} MB limit + ${RSS_NOISE_MB} MB`);
+  t.ok(
+    growthMb <= boundMb,
+    `peak RSS growth ${growthMb.toFixed(0)} MB stays within ${overshoot}× the ${memoryLimit} MB limit + ${RSS_NOISE_MB} MB`,
+  );
   await expectUsableOrDisposed(t, isolate);
 }
 
@@ -118,14 +123,27 @@ export async function expectMemoryLimitError(
  * After hostile code: the isolate either still runs code or was cleanly disposed (calls fail with
  * `Isolate is disposed`), and a new isolate works, so the process is healthy.
  */
-export async function expectUsableOrDisposed(t: Test, isolate: Isolate, probe = '1 + 1', expected: unknown = 2): Promise<void> {
+export async function expectUsableOrDisposed(
+  t: Test,
+  isolate: Isolate,
+  probe = '1 + 1',
+  expected: unknown = 2,
+): Promise<void> {
   if (isolate.isDisposed) {
     await t.rejects(isolate.createContext(), { message: 'Isolate is disposed' }, 'the isolate was cleanly disposed');
   } else {
-    t.equal(await isolate.compileScriptSync(probe).run(isolate.createContextSync()), expected, 'the isolate is still usable');
+    t.equal(
+      await isolate.compileScriptSync(probe).run(isolate.createContextSync()),
+      expected,
+      'the isolate is still usable',
+    );
   }
   const fresh = new Isolate();
-  t.equal(fresh.compileScriptSync('"alive"').runSync(fresh.createContextSync()), 'alive', 'a new isolate works: the process lives');
+  t.equal(
+    fresh.compileScriptSync('"alive"').runSync(fresh.createContextSync()),
+    'alive',
+    'a new isolate works: the process lives',
+  );
   fresh.dispose();
 }
 
@@ -134,11 +152,20 @@ export async function expectUsableOrDisposed(t: Test, isolate: Isolate, probe = 
  * fails with `Script execution timed out.` no earlier than the timeout and within LATE_RUN_MS,
  * and that the median run ends within TIMEOUT_SLACK_MS of a self-ending run of the same length.
  */
-export async function expectTimesOut(t: Test, isolate: Isolate, context: Context, code: string, { timeout = 50, times = 5 } = {}): Promise<void> {
+export async function expectTimesOut(
+  t: Test,
+  isolate: Isolate,
+  context: Context,
+  code: string,
+  { timeout = 50, times = 5 } = {},
+): Promise<void> {
   const hostile = isolate.compileScriptSync(code);
   const selfEnding = isolate.compileScriptSync(`for (const end = Date.now() + ${timeout}; Date.now() < end; );`);
   for (const mode of ['runSync', 'run'] as const) {
-    const go = (script: Script, limit: number) => timed(() => (mode === 'runSync' ? script.runSync(context, { timeout: limit }) : script.run(context, { timeout: limit })));
+    const go = (script: Script, limit: number) =>
+      timed(() =>
+        mode === 'runSync' ? script.runSync(context, { timeout: limit }) : script.run(context, { timeout: limit }),
+      );
     const timedOut: number[] = [];
     const baseline: number[] = [];
     for (let i = 0; i < times; i++) {
@@ -150,8 +177,13 @@ export async function expectTimesOut(t: Test, isolate: Isolate, context: Context
       baseline.push((await go(selfEnding, timeout * 20)).ms);
     }
     const late = median(timedOut) - median(baseline);
-    t.comment(`${mode}: timed out after ${timedOut.map((ms) => ms.toFixed(1)).join(', ')} ms; self-ending ${baseline.map((ms) => ms.toFixed(1)).join(', ')} ms`);
-    t.ok(late <= TIMEOUT_SLACK_MS, `${mode}: median timed-out run ends ${late.toFixed(1)} ms after a self-ending one (allowed ${TIMEOUT_SLACK_MS})`);
+    t.comment(
+      `${mode}: timed out after ${timedOut.map((ms) => ms.toFixed(1)).join(', ')} ms; self-ending ${baseline.map((ms) => ms.toFixed(1)).join(', ')} ms`,
+    );
+    t.ok(
+      late <= TIMEOUT_SLACK_MS,
+      `${mode}: median timed-out run ends ${late.toFixed(1)} ms after a self-ending one (allowed ${TIMEOUT_SLACK_MS})`,
+    );
   }
 }
 

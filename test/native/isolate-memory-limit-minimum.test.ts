@@ -12,7 +12,11 @@ t.test('below 8 MB is refused', async (t) => {
 
 t.test('non-numbers and non-finite numbers are refused', async (t) => {
   for (const memoryLimit of [NaN, Infinity, '64']) {
-    t.throws(() => new Isolate({ memoryLimit: memoryLimit as number }), { message: /memoryLimit/ }, `memoryLimit: ${String(memoryLimit)}`);
+    t.throws(
+      () => new Isolate({ memoryLimit: memoryLimit as number }),
+      { message: /memoryLimit/ },
+      `memoryLimit: ${String(memoryLimit)}`,
+    );
   }
 });
 

@@ -27,6 +27,9 @@ t.test('RSS stays flat over 2,000 create/dispose cycles', async (t) => {
   for (let i = WARM_UP; i < TOTAL; i++) await cycle(i);
   const end = await settledRssMb();
   t.comment(`RSS after ${WARM_UP} cycles: ${warm.toFixed(1)} MB, after ${TOTAL}: ${end.toFixed(1)} MB`);
-  t.ok(end - warm <= ALLOWED_GROWTH_MB, `RSS grew ${(end - warm).toFixed(1)} MB over ${TOTAL - WARM_UP} cycles (allowed ${ALLOWED_GROWTH_MB})`);
+  t.ok(
+    end - warm <= ALLOWED_GROWTH_MB,
+    `RSS grew ${(end - warm).toFixed(1)} MB over ${TOTAL - WARM_UP} cycles (allowed ${ALLOWED_GROWTH_MB})`,
+  );
   if (engineStats) t.equal(engineStats().isolatesAlive, aliveBefore, 'every isolate is gone');
 });

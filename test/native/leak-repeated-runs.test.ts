@@ -18,8 +18,12 @@ t.test('RSS stays flat over 20,000 runs', async (t) => {
   t.ok(global.gc, 'tests run with --expose-gc');
   const { isolate, context } = sandbox(t, { memoryLimit: MEMORY_LIMIT });
   const iteration = async (i: number) => {
-    const script = isolate.compileScriptSync(`globalThis.box = { v: ${i} }; ({ i: ${i}, text: "x".repeat(200), list: [${i}, ${i}] })`);
-    const result = (i % 2 ? await script.run(context, { copy: true }) : script.runSync(context, { copy: true })) as { i: number };
+    const script = isolate.compileScriptSync(
+      `globalThis.box = { v: ${i} }; ({ i: ${i}, text: "x".repeat(200), list: [${i}, ${i}] })`,
+    );
+    const result = (i % 2 ? await script.run(context, { copy: true }) : script.runSync(context, { copy: true })) as {
+      i: number;
+    };
     if (result.i !== i) throw new Error(`run ${i} returned ${result.i}`);
     const box = context.global.getSync('box');
     if (i % 10 === 0 && (box.copySync() as { v: number }).v !== i) throw new Error(`reference ${i} is wrong`);
@@ -35,9 +39,13 @@ t.test('RSS stays flat over 20,000 runs', async (t) => {
   const warm = await measure();
   for (let i = WARM_UP; i < TOTAL; i++) await iteration(i);
   const end = await measure();
-  const show = (m: typeof warm) => `RSS ${m.rss.toFixed(1)} MB (guest heap ${m.guest.toFixed(1)}, host heap ${m.hostHeap.toFixed(1)})`;
+  const show = (m: typeof warm) =>
+    `RSS ${m.rss.toFixed(1)} MB (guest heap ${m.guest.toFixed(1)}, host heap ${m.hostHeap.toFixed(1)})`;
   t.comment(`after ${WARM_UP} runs: ${show(warm)}; after ${TOTAL}: ${show(end)}`);
   const growth = end.native - warm.native;
-  t.ok(growth <= ALLOWED_GROWTH_MB, `RSS less the JS heaps grew ${growth.toFixed(1)} MB over ${TOTAL - WARM_UP} runs (allowed ${ALLOWED_GROWTH_MB})`);
+  t.ok(
+    growth <= ALLOWED_GROWTH_MB,
+    `RSS less the JS heaps grew ${growth.toFixed(1)} MB over ${TOTAL - WARM_UP} runs (allowed ${ALLOWED_GROWTH_MB})`,
+  );
   t.equal(isolate.compileScriptSync('box.v').runSync(context), TOTAL - 1, 'the isolate is still right');
 });

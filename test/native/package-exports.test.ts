@@ -14,7 +14,9 @@ const skip = process.env.ISORUN_TEST_PEER ? 'checks isorun’s own package, not 
 
 function requireDist(t: Test): boolean {
   if (fs.existsSync(built)) return true;
-  t.fail(`${path.relative(repoRoot, built)} is missing: run \`npm run build:ts\` (npm install runs it) before the tests`);
+  t.fail(
+    `${path.relative(repoRoot, built)} is missing: run \`npm run build:ts\` (npm install runs it) before the tests`,
+  );
   return false;
 }
 

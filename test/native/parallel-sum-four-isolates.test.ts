@@ -38,5 +38,9 @@ t.test('four isolates in parallel agree with one thread', async (t) => {
       return await fnReference.apply(undefined, [min, max]);
     });
   const sums = (await Promise.all(promises)) as number[];
-  t.equal(sums.reduce((a, b) => a + b, 0), result, 'the same answer from four isolates');
+  t.equal(
+    sums.reduce((a, b) => a + b, 0),
+    result,
+    'the same answer from four isolates',
+  );
 });

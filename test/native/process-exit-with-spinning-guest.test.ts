@@ -11,11 +11,17 @@ const PROMPT_EXIT_MS = 3000;
 
 for (const spinners of [1, 8]) {
   t.test(`${spinners} spinning guest(s)`, async (t) => {
-    const child = await runNode(['--no-node-snapshot', typescriptImport, fixture, String(spinners)], { killAfterMs: 20_000, mark: 'exiting' });
+    const child = await runNode(['--no-node-snapshot', typescriptImport, fixture, String(spinners)], {
+      killAfterMs: 20_000,
+      mark: 'exiting',
+    });
     t.notOk(child.timedOut, 'the child did not have to be killed');
     t.match(child.stdout, /exiting/, 'the child got as far as process.exit');
     t.equal(child.signal, null, `no signal (${child.stderr.slice(-500)})`);
     t.equal(child.code, 0, 'exit code 0');
-    t.ok(child.msAfterMark !== undefined && child.msAfterMark <= PROMPT_EXIT_MS, `exited ${child.msAfterMark?.toFixed(0)} ms after process.exit`);
+    t.ok(
+      child.msAfterMark !== undefined && child.msAfterMark <= PROMPT_EXIT_MS,
+      `exited ${child.msAfterMark?.toFixed(0)} ms after process.exit`,
+    );
   });
 }

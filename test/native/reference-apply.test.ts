@@ -57,7 +57,11 @@ t.test('result: { promise: true, copy: true } awaits the returned promise', asyn
 
 t.test('copyInto and derefInto arguments arrive as real values', async (t) => {
   const { isolate, context } = sandbox(t);
-  evalSync(isolate, context, 'globalThis.inspect = (a, b) => `${a.list.length}:${a.when instanceof Date}:${b === target}`; globalThis.target = {}');
+  evalSync(
+    isolate,
+    context,
+    'globalThis.inspect = (a, b) => `${a.list.length}:${a.when instanceof Date}:${b === target}`; globalThis.target = {}',
+  );
   const target = context.global.getSync('target');
   const argument = new ExternalCopy({ list: [1, 2, 3], when: new Date(0) }).copyInto();
   t.equal(context.global.getSync('inspect').applySync(undefined, [argument, target.derefInto()]), '3:true:true');
@@ -74,7 +78,11 @@ t.test('a guest exception rejects the call with its name and message', async (t)
 t.test('timeout ends a spinning call and the isolate lives on', async (t) => {
   const { isolate, context } = sandbox(t);
   // Bounded (10 s) so an engine that calls it on the wrong thread fails instead of hanging.
-  evalSync(isolate, context, 'globalThis.spin = () => { for (const end = Date.now() + 10000; Date.now() < end; ) {} }; globalThis.kept = "intact"');
+  evalSync(
+    isolate,
+    context,
+    'globalThis.spin = () => { for (const end = Date.now() + 10000; Date.now() < end; ) {} }; globalThis.kept = "intact"',
+  );
   const spin = context.global.getSync('spin');
   t.throws(() => spin.applySync(undefined, [], { timeout: 50 }), { message: 'Script execution timed out.' });
   await t.rejects(spin.apply(undefined, [], { timeout: 50 }), { message: 'Script execution timed out.' });

@@ -9,9 +9,17 @@ import { sandbox, evalSync } from './helpers';
 
 t.test('copySync and copy clone guest values', async (t) => {
   const { isolate, context } = sandbox(t);
-  evalSync(isolate, context, 'globalThis.data = { list: [1, { two: 2 }], when: new Date(3), map: new Map([["k", "v"]]) }');
+  evalSync(
+    isolate,
+    context,
+    'globalThis.data = { list: [1, { two: 2 }], when: new Date(3), map: new Map([["k", "v"]]) }',
+  );
   const ref = context.global.getSync('data');
-  for (const copy of [ref.copySync(), await ref.copy()] as Array<{ list: unknown[]; when: Date; map: Map<string, string> }>) {
+  for (const copy of [ref.copySync(), await ref.copy()] as Array<{
+    list: unknown[];
+    when: Date;
+    map: Map<string, string>;
+  }>) {
     t.same(copy.list, [1, { two: 2 }]);
     t.ok(copy.when instanceof Date);
     t.equal(copy.when.getTime(), 3);

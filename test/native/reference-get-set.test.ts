@@ -24,10 +24,23 @@ t.test('typeof of host values', async (t) => {
 
 t.test('getSync returns References whose typeof matches the guest value', async (t) => {
   const { isolate, context } = sandbox(t);
-  evalSync(isolate, context, 'globalThis.h = { n: null, u: undefined, num: 1.5, str: "s", b: false, f() {}, o: { a: 1 } }');
+  evalSync(
+    isolate,
+    context,
+    'globalThis.h = { n: null, u: undefined, num: 1.5, str: "s", b: false, f() {}, o: { a: 1 } }',
+  );
   const h = context.global.getSync('h');
   t.equal(h.typeof, 'object');
-  const expected: Record<string, string> = { n: 'null', u: 'undefined', num: 'number', str: 'string', b: 'boolean', f: 'function', o: 'object', missing: 'undefined' };
+  const expected: Record<string, string> = {
+    n: 'null',
+    u: 'undefined',
+    num: 'number',
+    str: 'string',
+    b: 'boolean',
+    f: 'function',
+    o: 'object',
+    missing: 'undefined',
+  };
   for (const [key, type] of Object.entries(expected)) {
     const ref = h.getSync(key);
     t.ok(ref instanceof Reference, `${key} is a Reference`);
@@ -63,7 +76,10 @@ t.test('setSync, set and setIgnored store transferable values', async (t) => {
   t.equal(jail.setSync('d', 2n ** 64n), true);
   t.equal(await jail.set('e', true), true);
   t.equal(jail.setIgnored('f', 6.5), undefined);
-  t.equal(await isolate.compileScriptSync('[a, b, c, String(d), e, f].join("|")').run(context), '1|two||18446744073709551616|true|6.5');
+  t.equal(
+    await isolate.compileScriptSync('[a, b, c, String(d), e, f].join("|")').run(context),
+    '1|two||18446744073709551616|true|6.5',
+  );
 });
 
 t.test('set replaces an existing property', async (t) => {

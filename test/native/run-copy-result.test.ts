@@ -32,7 +32,13 @@ function checkCopy(t: Test, value: Copied): void {
   t.ok(value.date instanceof Date, 'Date stays a Date');
   t.equal(value.date.getTime(), 86400000);
   t.ok(value.map instanceof Map, 'Map stays a Map');
-  t.same([...value.map], [[1, 'one'], ['two', { n: 2 }]]);
+  t.same(
+    [...value.map],
+    [
+      [1, 'one'],
+      ['two', { n: 2 }],
+    ],
+  );
   t.ok(value.set instanceof Set);
   t.same([...value.set], ['a', 'b']);
   t.same(value.nested, { deep: { deeper: [1, [2, [3]], { x: null, u: undefined }] } });
@@ -69,7 +75,9 @@ t.test('cycles and shared references survive', async (t) => {
 
 t.test('the copy is detached from the guest object', async (t) => {
   const { isolate, context } = sandbox(t);
-  const value = isolate.compileScriptSync('globalThis.obj = { n: 1 }; obj').runSync(context, { copy: true }) as { n: number };
+  const value = isolate.compileScriptSync('globalThis.obj = { n: 1 }; obj').runSync(context, { copy: true }) as {
+    n: number;
+  };
   value.n = 99;
   t.equal(isolate.compileScriptSync('obj.n').runSync(context), 1);
 });

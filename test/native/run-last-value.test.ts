@@ -39,7 +39,9 @@ t.test('run resolves to transferable last values', async (t) => {
 
 t.test('a long string survives the round trip unchanged', async (t) => {
   const { isolate, context } = sandbox(t);
-  const value = isolate.compileScriptSync('Array.from({ length: 5000 }, (_, i) => String.fromCharCode(i + 32)).join("")').runSync(context);
+  const value = isolate
+    .compileScriptSync('Array.from({ length: 5000 }, (_, i) => String.fromCharCode(i + 32)).join("")')
+    .runSync(context);
   t.equal(value, Array.from({ length: 5000 }, (_, i) => String.fromCharCode(i + 32)).join(''));
 });
 

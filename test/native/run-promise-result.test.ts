@@ -21,7 +21,9 @@ t.test('run({ promise: true }) resolves to the promised value', async (t) => {
 
 t.test('runSync({ promise: true }) returns the promised value', async (t) => {
   const { isolate, context } = sandbox(t);
-  const result = isolate.compileScriptSync('Promise.resolve(20).then((n) => n + 1).then((n) => n * 2)').runSync(context, { promise: true });
+  const result = isolate
+    .compileScriptSync('Promise.resolve(20).then((n) => n + 1).then((n) => n * 2)')
+    .runSync(context, { promise: true });
   t.equal(await result, 42);
 });
 
@@ -48,19 +50,27 @@ t.test('a non-promise value passes straight through', async (t) => {
 t.test('a rejected promise rejects the run with the guest error', async (t) => {
   const { isolate, context } = sandbox(t);
   await t.rejects(
-    isolate.compileScriptSync('Promise.resolve().then(() => { throw new TypeError("nope") })').run(context, { promise: true }),
+    isolate
+      .compileScriptSync('Promise.resolve().then(() => { throw new TypeError("nope") })')
+      .run(context, { promise: true }),
     { name: 'TypeError', message: 'nope' },
   );
-  await t.rejects(async () => isolate.compileScriptSync('Promise.reject(new RangeError("sync nope"))').runSync(context, { promise: true }), {
-    name: 'RangeError',
-    message: 'sync nope',
-  });
+  await t.rejects(
+    async () =>
+      isolate.compileScriptSync('Promise.reject(new RangeError("sync nope"))').runSync(context, { promise: true }),
+    {
+      name: 'RangeError',
+      message: 'sync nope',
+    },
+  );
   t.equal(isolate.compileScriptSync('1 + 1').runSync(context), 2, 'isolate usable after');
 });
 
 t.test('a promise that never settles runs into the timeout', async (t) => {
   const { isolate, context } = sandbox(t);
   const run = isolate.compileScriptSync('new Promise(() => {})').run(context, { promise: true, timeout: 100 });
-  await t.rejects(settlesWithin(run, 5000, 'run of a never-settling promise'), { message: 'Script execution timed out.' });
+  await t.rejects(settlesWithin(run, 5000, 'run of a never-settling promise'), {
+    message: 'Script execution timed out.',
+  });
   t.equal(await isolate.compileScriptSync('"usable"').run(context), 'usable');
 });

@@ -32,13 +32,18 @@ t.test('un-awaited runs settle in the order they were queued', async (t) => {
   const settled: number[] = [];
   const runs = Array.from({ length: 20 }, () => script.run(context).then((value) => settled.push(value as number)));
   await Promise.all(runs);
-  t.same(settled, Array.from({ length: 20 }, (_, i) => i + 1));
+  t.same(
+    settled,
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
 });
 
 t.test('a slow queued run holds back the runs queued after it', async (t) => {
   const { isolate, context } = sandbox(t);
   isolate.compileScriptSync('globalThis.order = []').runSync(context);
-  isolate.compileScriptSync('const end = Date.now() + 100; while (Date.now() < end); order.push("slow")').runIgnored(context);
+  isolate
+    .compileScriptSync('const end = Date.now() + 100; while (Date.now() < end); order.push("slow")')
+    .runIgnored(context);
   isolate.compileScriptSync('order.push("fast")').runIgnored(context);
   t.equal(await isolate.compileScriptSync('order.join()').run(context), 'slow,fast');
 });

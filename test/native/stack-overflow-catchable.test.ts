@@ -6,21 +6,28 @@ import t from 'tap';
 import { Isolate } from './engine';
 import { sandbox, evalSync } from './helpers';
 
-const caughtInGuest = 'function down(n) { return down(n + 1) + 1 } try { down(0) } catch (e) { `${e.name}: ${e.message}` }';
+const caughtInGuest =
+  'function down(n) { return down(n + 1) + 1 } try { down(0) } catch (e) { `${e.name}: ${e.message}` }';
 const uncaught = 'function down(n) { return down(n + 1) + 1 } down(0)';
 const expected = 'RangeError: Maximum call stack size exceeded';
 
 t.test('runSync (Node main thread)', async (t) => {
   const { isolate, context } = sandbox(t);
   t.equal(isolate.compileScriptSync(caughtInGuest).runSync(context), expected, 'the guest catches it');
-  t.throws(() => isolate.compileScriptSync(uncaught).runSync(context), { name: 'RangeError', message: 'Maximum call stack size exceeded' });
+  t.throws(() => isolate.compileScriptSync(uncaught).runSync(context), {
+    name: 'RangeError',
+    message: 'Maximum call stack size exceeded',
+  });
   t.equal(evalSync(isolate, context, '1 + 1'), 2);
 });
 
 t.test('run (engine thread)', async (t) => {
   const { isolate, context } = sandbox(t);
   t.equal(await isolate.compileScriptSync(caughtInGuest).run(context), expected, 'the guest catches it');
-  await t.rejects(isolate.compileScriptSync(uncaught).run(context), { name: 'RangeError', message: 'Maximum call stack size exceeded' });
+  await t.rejects(isolate.compileScriptSync(uncaught).run(context), {
+    name: 'RangeError',
+    message: 'Maximum call stack size exceeded',
+  });
   t.equal(await isolate.compileScriptSync('1 + 1').run(context), 2);
 });
 

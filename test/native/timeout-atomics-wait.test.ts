@@ -13,5 +13,7 @@ t.test('Atomics.wait forever times out', async (t) => {
 
 t.test('Atomics.wait with its own long timeout is cut short too', async (t) => {
   const { isolate, context } = sandbox(t);
-  await expectTimesOut(t, isolate, context, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000)', { times: 3 });
+  await expectTimesOut(t, isolate, context, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000)', {
+    times: 3,
+  });
 });

@@ -10,7 +10,11 @@ t.test('while (true) {} times out and the isolate keeps its state', async (t) =>
   await expectTimesOut(t, isolate, context, 'kept.n++; while (true) {}');
   t.equal(evalSync(isolate, context, 'kept.list.join()'), '1,2,3', 'state intact');
   t.equal(evalSync(isolate, context, 'kept.n'), 11, 'and includes what the runs did before they were stopped');
-  t.equal(await isolate.compileScriptSync('kept.n * 2').run(context, { timeout: 1000 }), 22, 'usable with a timeout again');
+  t.equal(
+    await isolate.compileScriptSync('kept.n * 2').run(context, { timeout: 1000 }),
+    22,
+    'usable with a timeout again',
+  );
 });
 
 t.test('a timed-out function call leaves other contexts of the isolate alone', async (t) => {

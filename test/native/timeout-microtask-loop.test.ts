@@ -7,7 +7,12 @@ import { sandbox, evalSync, expectTimesOut } from './helpers';
 t.test('an endless promise chain times out', async (t) => {
   const { isolate, context } = sandbox(t);
   evalSync(isolate, context, 'globalThis.kept = "intact"; globalThis.ticks = 0');
-  await expectTimesOut(t, isolate, context, 'function again() { ticks++; Promise.resolve().then(again) } again(); "returned"');
+  await expectTimesOut(
+    t,
+    isolate,
+    context,
+    'function again() { ticks++; Promise.resolve().then(again) } again(); "returned"',
+  );
   t.equal(evalSync(isolate, context, 'kept'), 'intact');
   const ticks = evalSync(isolate, context, 'ticks');
   t.equal(evalSync(isolate, context, 'ticks'), ticks, 'no stale jobs run in later calls');

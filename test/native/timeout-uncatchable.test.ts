@@ -6,18 +6,28 @@ import { sandbox, evalSync, expectTimesOut } from './helpers';
 
 t.test('catch does not see the termination', async (t) => {
   const { isolate, context } = sandbox(t);
-  await expectTimesOut(t, isolate, context, 'try { while (true) {} } catch (e) { globalThis.caught = String(e) }', { times: 3 });
+  await expectTimesOut(t, isolate, context, 'try { while (true) {} } catch (e) { globalThis.caught = String(e) }', {
+    times: 3,
+  });
   t.equal(evalSync(isolate, context, 'typeof caught'), 'undefined');
 });
 
 t.test('a spinning finally is stopped too', async (t) => {
   const { isolate, context } = sandbox(t);
-  await expectTimesOut(t, isolate, context, 'try { while (true) {} } finally { globalThis.finallyRan = true; while (true) {} }', { times: 3 });
+  await expectTimesOut(
+    t,
+    isolate,
+    context,
+    'try { while (true) {} } finally { globalThis.finallyRan = true; while (true) {} }',
+    { times: 3 },
+  );
 });
 
 t.test('catching and retrying forever is stopped', async (t) => {
   const { isolate, context } = sandbox(t);
-  await expectTimesOut(t, isolate, context, 'for (;;) { try { while (true) {} } catch {} finally { continue } }', { times: 3 });
+  await expectTimesOut(t, isolate, context, 'for (;;) { try { while (true) {} } catch {} finally { continue } }', {
+    times: 3,
+  });
 });
 
 t.test('a promise rejection handler cannot resurrect the run', async (t) => {

@@ -16,7 +16,11 @@ t.test('WebAssembly is off, or its memory is counted', async (t) => {
   const type = evalSync(isolate, context, 'typeof WebAssembly');
   if (type === 'undefined') {
     t.pass('WebAssembly is off by default');
-    t.equal(evalSync(isolate, context, 'Object.getOwnPropertyNames(globalThis).includes("WebAssembly")'), false, 'not even as a hidden global');
+    t.equal(
+      evalSync(isolate, context, 'Object.getOwnPropertyNames(globalThis).includes("WebAssembly")'),
+      false,
+      'not even as a hidden global',
+    );
     return;
   }
   t.comment('WebAssembly is on: its memory must count against memoryLimit');
