@@ -37,7 +37,9 @@ const REQUIRED = [
 function installDependencies() {
   const missing = REQUIRED.filter((file) => !fs.existsSync(path.join(benchDir, file)));
   if (missing.length === 0) return;
-  console.error(`bench: installing benchmark dependencies (missing ${missing.join(', ')}); isolated-vm may build from source`);
+  console.error(
+    `bench: installing benchmark dependencies (missing ${missing.join(', ')}); isolated-vm may build from source`,
+  );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, ['--prefix', benchDir, 'install', '--no-audit', '--no-fund'], { stdio: 'inherit' });
   if (result.status !== 0) {
@@ -55,7 +57,10 @@ function probeIsorun() {
     const result = isolate.compileScriptSync('1+1').runSync(isolate.createContextSync());
     isolate.dispose();
     if (result !== 2) throw new Error('1+1 gave ' + result);`;
-  const result = spawnSync(process.execPath, ['--no-node-snapshot', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, ['--no-node-snapshot', '-e', script], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (result.status === 0) return undefined;
   const lines = `${result.stderr}`.split('\n').map((line) => line.trim());
   return lines.find((line) => /^(Error|TypeError|RangeError)/.test(line)) ?? result.signal ?? 'failed to load';

@@ -53,7 +53,9 @@ function readFileSettings(file: string): Partial<Record<SettingName, unknown>> {
   }
   for (const key of Object.keys(parsed)) {
     if (!(key in settings)) {
-      throw new ConfigError(`Unknown setting ${key} in config file ${file}; known settings: ${settingNames.join(', ')}.`);
+      throw new ConfigError(
+        `Unknown setting ${key} in config file ${file}; known settings: ${settingNames.join(', ')}.`,
+      );
     }
   }
   return parsed as Partial<Record<SettingName, unknown>>;

@@ -6,8 +6,7 @@ export interface HealthRoutesOptions {
   isReady(): boolean;
 }
 
-const StatusSchema = (status: string) =>
-  Type.Object({ status: Type.String() }, { examples: [{ status }] });
+const StatusSchema = (status: string) => Type.Object({ status: Type.String() }, { examples: [{ status }] });
 
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { isReady }) => {
   app.get('/healthz', { schema: { summary: 'Liveness', response: { 200: StatusSchema('ok') } } }, async () => ({

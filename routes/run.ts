@@ -26,7 +26,9 @@ const StatsSchema = Type.Object({
 
 const RunResponseSchema = Type.Object(
   {
-    result: Type.Optional(Type.Unknown({ description: 'The JSON result; absent when the function returned undefined.' })),
+    result: Type.Optional(
+      Type.Unknown({ description: 'The JSON result; absent when the function returned undefined.' }),
+    ),
     logs: Type.Array(LogEntrySchema),
     logsTruncated: Type.Optional(Type.Literal(true)),
     stats: StatsSchema,
@@ -52,7 +54,10 @@ export function renderRunResponse(outcome: InvocationSuccess): string {
 export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { invoker, config }) => {
   const RunRequestSchema = Type.Object(
     {
-      code: Type.String({ minLength: 1, description: 'An expression evaluating to a function or a value, or an ES module with `export default`.' }),
+      code: Type.String({
+        minLength: 1,
+        description: 'An expression evaluating to a function or a value, or an ES module with `export default`.',
+      }),
       args: Type.Optional(Type.Array(Type.Unknown(), { description: 'Arguments of the call (JSON values).' })),
       timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: config.maxTimeoutMs })),
       memoryMb: Type.Optional(Type.Integer({ minimum: 8, maximum: config.maxMemoryMb })),

@@ -83,7 +83,10 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
     reply.header('x-request-id', request.id);
     if (closing) {
       reply.header('connection', 'close');
-      return sendProblem(reply, new ProblemError('SHUTTING_DOWN', 'The server is shutting down.', {}, { 'retry-after': '1' }));
+      return sendProblem(
+        reply,
+        new ProblemError('SHUTTING_DOWN', 'The server is shutting down.', {}, { 'retry-after': '1' }),
+      );
     }
     return undefined;
   });

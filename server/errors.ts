@@ -103,5 +103,8 @@ export function createErrorHandler(bodyLimitBytes: number) {
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendProblem(reply, new ProblemError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+  return sendProblem(
+    reply,
+    new ProblemError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`),
+  );
 }

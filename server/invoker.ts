@@ -94,7 +94,11 @@ function thrownFromEngine(error: unknown): GuestThrown {
   if (error instanceof Error) {
     return { name: error.name, message: error.message, stack: guestStack(error.stack ?? '') };
   }
-  return { name: 'Error', message: typeof error === 'string' ? error : String(JSON.stringify(error) ?? error), stack: '' };
+  return {
+    name: 'Error',
+    message: typeof error === 'string' ? error : String(JSON.stringify(error) ?? error),
+    stack: '',
+  };
 }
 
 function parseEnvelope(text: unknown, config: Config): Envelope {
@@ -150,7 +154,9 @@ export class Invoker {
     try {
       argsJson = JSON.stringify(request.args);
     } catch (error) {
-      throw new ProblemError('INVALID_REQUEST', `/args cannot be passed on: ${(error as Error).message}`, { field: '/args' });
+      throw new ProblemError('INVALID_REQUEST', `/args cannot be passed on: ${(error as Error).message}`, {
+        field: '/args',
+      });
     }
     let lease: Lease;
     try {
@@ -207,7 +213,10 @@ export class Invoker {
 
     let value: Reference;
     try {
-      value = (await script.run(lease.context.context, { reference: true, timeout: deadline.remaining() })) as Reference;
+      value = (await script.run(lease.context.context, {
+        reference: true,
+        timeout: deadline.remaining(),
+      })) as Reference;
     } catch (error) {
       throw this.#classify(error, lease, deadline);
     }
@@ -322,7 +331,12 @@ export class Invoker {
       case 'problem':
         return new ProblemError(ended.problem!.code, ended.problem!.detail, { ...ended.problem!.fields, ...withLogs });
       case 'shutdown':
-        return new ProblemError('SHUTTING_DOWN', 'The server shut down while the invocation ran.', {}, { 'retry-after': '1' });
+        return new ProblemError(
+          'SHUTTING_DOWN',
+          'The server shut down while the invocation ran.',
+          {},
+          { 'retry-after': '1' },
+        );
     }
   }
 
@@ -333,10 +347,14 @@ export class Invoker {
         const resultJson = envelope.resultJson;
         if (resultJson !== undefined) {
           if (typeof resultJson !== 'string' || Buffer.byteLength(resultJson) > this.config.resultMaxBytes) {
-            throw new ProblemError('RESULT_TOO_LARGE', `The result is larger than ${this.config.resultMaxBytes} bytes.`, {
-              limitBytes: this.config.resultMaxBytes,
-              ...withLogs,
-            });
+            throw new ProblemError(
+              'RESULT_TOO_LARGE',
+              `The result is larger than ${this.config.resultMaxBytes} bytes.`,
+              {
+                limitBytes: this.config.resultMaxBytes,
+                ...withLogs,
+              },
+            );
           }
           try {
             JSON.parse(resultJson); // the host never forwards text it has not checked to be JSON
@@ -349,7 +367,11 @@ export class Invoker {
       case 'threw':
         throw functionError(envelope.error, withLogs, memoryMb);
       case 'result-invalid':
-        throw new ProblemError('RESULT_INVALID', `The result cannot be sent as JSON: ${String(envelope.detail)}`, withLogs);
+        throw new ProblemError(
+          'RESULT_INVALID',
+          `The result cannot be sent as JSON: ${String(envelope.detail)}`,
+          withLogs,
+        );
       case 'result-too-large':
         throw new ProblemError(
           'RESULT_TOO_LARGE',
@@ -370,7 +392,8 @@ export function nestingDepth(value: unknown): number {
     const [current, depth] = stack.pop()!;
     if (typeof current !== 'object' || current === null) continue;
     deepest = Math.max(deepest, depth);
-    for (const child of Object.values(current)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    for (const child of Object.values(current))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
   return deepest;
 }
@@ -388,5 +411,10 @@ function functionError(thrown: GuestThrown, fields: Record<string, unknown>, mem
       ...fields,
     });
   }
-  return new ProblemError('FUNCTION_ERROR', `The function threw ${name}: ${message}`, { name, message, stack, ...fields });
+  return new ProblemError('FUNCTION_ERROR', `The function threw ${name}: ${message}`, {
+    name,
+    message,
+    stack,
+    ...fields,
+  });
 }

@@ -94,7 +94,9 @@ export class Metrics implements PoolObserver, InvocationObserver {
         registers: [this.registry],
         async collect() {
           const isolates = pool()?.isolates() ?? [];
-          const statistics = await Promise.all(isolates.map((isolate) => isolate.getHeapStatistics().catch(() => undefined)));
+          const statistics = await Promise.all(
+            isolates.map((isolate) => isolate.getHeapStatistics().catch(() => undefined)),
+          );
           this.set(statistics.reduce((sum, heap) => sum + (heap?.[field] ?? 0), 0));
         },
       });

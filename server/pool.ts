@@ -129,7 +129,9 @@ export class IsolatePool {
       if (lease !== undefined) return lease;
     }
     if (this.#queue.length >= this.#options.queueMaxLength) {
-      return Promise.reject(overloaded(`The wait queue is full (${this.#options.queueMaxLength} invocations).`, this.#options));
+      return Promise.reject(
+        overloaded(`The wait queue is full (${this.#options.queueMaxLength} invocations).`, this.#options),
+      );
     }
     return new Promise<Lease>((resolve, reject) => {
       const waiter: Waiter = {
@@ -155,7 +157,10 @@ export class IsolatePool {
     if (entry.isolate.isDisposed) reason = 'memory';
     else if (this.#closed) reason = 'shutdown';
     else if (entry.uses >= this.#options.maxUsesPerIsolate) reason = 'uses';
-    else if (heapUsedBytes !== undefined && heapUsedBytes > (entry.memoryMb * MiB * this.#options.recycleHeapPercent) / 100) {
+    else if (
+      heapUsedBytes !== undefined &&
+      heapUsedBytes > (entry.memoryMb * MiB * this.#options.recycleHeapPercent) / 100
+    ) {
       reason = 'heap';
     }
     if (reason === undefined) this.#makeIdle(entry);
@@ -318,5 +323,10 @@ function overloaded(detail: string, options: PoolOptions): ProblemError {
 }
 
 function shuttingDown(): ProblemError {
-  return new ProblemError('SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', {}, { 'retry-after': '1' });
+  return new ProblemError(
+    'SHUTTING_DOWN',
+    'The server is shutting down; retry on another instance.',
+    {},
+    { 'retry-after': '1' },
+  );
 }

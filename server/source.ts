@@ -65,7 +65,10 @@ function transformModule(code: string): CompileCandidate | undefined {
     program = acorn.parse(code, { ...PARSE_OPTIONS, sourceType: 'module' });
   } catch (error) {
     if (!isAcornError(error)) throw error;
-    throw compileError(error.message.replace(/ \(\d+:\d+\)$/, ''), { line: error.loc.line, column: error.loc.column + 1 });
+    throw compileError(error.message.replace(/ \(\d+:\d+\)$/, ''), {
+      line: error.loc.line,
+      column: error.loc.column + 1,
+    });
   }
   const edits: Array<{ start: number; end: number; text: string }> = [];
   let defaultName: string | undefined;
@@ -76,13 +79,17 @@ function transformModule(code: string): CompileCandidate | undefined {
         throw compileError('Imports are not supported: a function has no modules to import', locationOf(statement));
       case 'ExportNamedDeclaration':
         if (statement.source) {
-          throw compileError('Re-exports are not supported: a function has no modules to import', locationOf(statement));
+          throw compileError(
+            'Re-exports are not supported: a function has no modules to import',
+            locationOf(statement),
+          );
         }
         if (statement.declaration) {
           edits.push({ start: statement.start, end: statement.declaration.start, text: '' });
         } else {
           for (const specifier of statement.specifiers) {
-            const exported = specifier.exported.type === 'Identifier' ? specifier.exported.name : specifier.exported.value;
+            const exported =
+              specifier.exported.type === 'Identifier' ? specifier.exported.name : specifier.exported.value;
             if (exported === 'default' && specifier.local.type === 'Identifier') defaultName = specifier.local.name;
           }
           edits.push({ start: statement.start, end: statement.end, text: ';' });

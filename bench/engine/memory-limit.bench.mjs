@@ -69,7 +69,9 @@ export default defineBench({
       await script.run(context, { timeout: RUN_TIMEOUT_MS });
       outcome = 'not stopped: the bomb returned';
     } catch (error) {
-      outcome = `stopped: ${String(error?.message ?? error).split('\n')[0].slice(0, 90)}`;
+      outcome = `stopped: ${String(error?.message ?? error)
+        .split('\n')[0]
+        .slice(0, 90)}`;
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const peak = peakWasReset ? procMemory().hwm : NaN;

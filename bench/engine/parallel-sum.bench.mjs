@@ -89,7 +89,12 @@ export default defineBench({
     const control = summarize(controls).median;
     const host = await timed(async () => sum(0, NUM));
     return [
-      { metric: 'speedup', unit: 'x', ...fewRounds(speedups), note: `one isolate / four isolates; worker_threads control on this machine now: ${control.toFixed(2)}×` },
+      {
+        metric: 'speedup',
+        unit: 'x',
+        ...fewRounds(speedups),
+        note: `one isolate / four isolates; worker_threads control on this machine now: ${control.toFixed(2)}×`,
+      },
       { metric: 'one isolate', unit: 'ns', ...fewRounds(single), note: `host JS alone: ${(host / 1e6).toFixed(0)} ms` },
       { metric: 'four isolates', unit: 'ns', ...fewRounds(parallel) },
     ];

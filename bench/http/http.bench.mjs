@@ -28,7 +28,7 @@ export function httpTargets() {
     {
       impl: 'fastify',
       note: 'constant answer: the ceiling',
-      command: (port) => [...NODE, server('fastify-constant.mjs')],
+      command: () => [...NODE, server('fastify-constant.mjs')],
       env: (port) => ({ BENCH_PORT: String(port) }),
     },
     {
@@ -124,7 +124,10 @@ async function measure(target, { seconds, warmupSeconds }) {
   const port = await freePort();
   const url = `http://${HOST}:${port}/run`;
   const [command, ...args] = target.command(port);
-  const child = spawn(command, args, { env: { ...process.env, ...target.env(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, {
+    env: { ...process.env, ...target.env(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
   try {
@@ -141,10 +144,24 @@ async function measure(target, { seconds, warmupSeconds }) {
     await load(url, warmupSeconds);
     const result = await load(url, seconds);
     const failures = result.non2xx + result.errors + result.timeouts;
-    const outcome = failures > 0 ? `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` : undefined;
+    const outcome =
+      failures > 0 ? `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` : undefined;
     return [
-      { metric: 'throughput', unit: 'req/s', median: result.requests.p50, n: result.requests.total, outcome, note: `mean ${Math.round(result.requests.average)} req/s; ${target.note}` },
-      { metric: 'latency', unit: 'ns', median: result.latency.p50 * 1e6, p99: result.latency.p99 * 1e6, n: result.requests.total },
+      {
+        metric: 'throughput',
+        unit: 'req/s',
+        median: result.requests.p50,
+        n: result.requests.total,
+        outcome,
+        note: `mean ${Math.round(result.requests.average)} req/s; ${target.note}`,
+      },
+      {
+        metric: 'latency',
+        unit: 'ns',
+        median: result.latency.p50 * 1e6,
+        p99: result.latency.p99 * 1e6,
+        n: result.requests.total,
+      },
     ];
   } catch (error) {
     const detail = stderr.trim().split('\n').at(-1) ?? '';

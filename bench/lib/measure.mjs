@@ -65,7 +65,6 @@ export function procMemory(pid = 'self') {
   return status === undefined ? { rss: process.memoryUsage.rss(), hwm: NaN } : status;
 }
 
-
 export function readProcStatus(pid) {
   let text;
   try {

@@ -87,7 +87,14 @@ export function formatTable(rows, benches) {
   });
   const widths = header.map((_, i) => Math.max(header[i].length, ...lines.map((line) => String(line[i]).length)));
   widths[widths.length - 1] = 0;
-  return [pad(header, widths), pad(widths.map((w) => '-'.repeat(Math.max(w, 5))), widths), ...lines.map((l) => pad(l, widths))]
+  return [
+    pad(header, widths),
+    pad(
+      widths.map((w) => '-'.repeat(Math.max(w, 5))),
+      widths,
+    ),
+    ...lines.map((l) => pad(l, widths)),
+  ]
     .map((line) => line.trimEnd())
     .join('\n');
 }

@@ -141,7 +141,10 @@ function defaultRows(child) {
 /** How a child that reported nothing ended: "crashed (SIGSEGV)", "killed: …", "exit 1: …". */
 export function describeExit(child) {
   if (child.killedReason) return `killed: ${child.killedReason}`;
-  const lines = child.stderrTail.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = child.stderrTail
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const detail = (lines.find((line) => FATAL_MARKERS.test(line)) ?? lines.at(-1) ?? '').slice(0, 100);
   const how = child.signal ? child.signal : `exit ${child.code}`;
   return `crashed (${how}${detail ? `: ${detail}` : ''})`;

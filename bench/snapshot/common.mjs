@@ -17,7 +17,10 @@ export function takeSnapshot(engine) {
   }
 }
 
-const firstLine = (error) => String(error?.message ?? error).split('\n')[0].slice(0, 80);
+const firstLine = (error) =>
+  String(error?.message ?? error)
+    .split('\n')[0]
+    .slice(0, 80);
 
 /** Warm-up scripts whose snapshots are checked for correctness (isolated-vm's differ by warm-up). */
 export const WARMUPS_CHECKED = {

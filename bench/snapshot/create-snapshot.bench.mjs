@@ -13,7 +13,9 @@ function correctness(engine) {
       const verdict = checkSnapshot(engine, snapshot);
       return verdict === undefined ? undefined : `${label}: ${verdict.replace(/^wrong results: /, '').slice(0, 110)}`;
     } catch (error) {
-      return `${label}: createSnapshot threw ${String(error?.message ?? error).split('\n')[0].slice(0, 80)}`;
+      return `${label}: createSnapshot threw ${String(error?.message ?? error)
+        .split('\n')[0]
+        .slice(0, 80)}`;
     }
   });
   const wrong = verdicts.filter(Boolean);

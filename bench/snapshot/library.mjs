@@ -77,8 +77,16 @@ export const WARMUP_SOURCE = 'for (let i = 0; i < 20; i++) lib.check(i);';
 /** The single call the boot benchmarks make, and a probe that also checks built-ins survived. */
 export const CALL_SOURCE = 'lib.call(42)';
 export const PROBE_FIELDS = [
-  'typeof lib', 'lib.functions.length', 'lib.data.length', 'lib.check(7)', 'lib.call(42)',
-  'Math.E', 'String(true)', "[null, true, 'text', 1.5]", 'typeof Math.max', 'Object.keys({ a: 1 })',
+  'typeof lib',
+  'lib.functions.length',
+  'lib.data.length',
+  'lib.check(7)',
+  'lib.call(42)',
+  'Math.E',
+  'String(true)',
+  "[null, true, 'text', 1.5]",
+  'typeof Math.max',
+  'Object.keys({ a: 1 })',
 ];
 export const PROBE_SOURCE = `JSON.stringify([${PROBE_FIELDS.join(', ')}])`;
 

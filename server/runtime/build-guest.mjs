@@ -11,8 +11,14 @@ export const GUEST_BUNDLE = path.join(root, 'dist', 'guest-runtime.js');
 const noNodeUtil = {
   name: 'no-node-util',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^\.\/util\.inspect(\.js)?$/ }, () => ({ path: 'util.inspect', namespace: 'empty' }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    pluginBuild.onResolve({ filter: /^\.\/util\.inspect(\.js)?$/ }, () => ({
+      path: 'util.inspect',
+      namespace: 'empty',
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({
+      contents: 'module.exports = {};',
+      loader: 'js',
+    }));
   },
 };
 

@@ -10,7 +10,9 @@ const candidates = [
 export function readGuestRuntime(): string {
   const file = candidates.find((candidate) => fs.existsSync(candidate));
   if (file === undefined) {
-    throw new Error(`The guest runtime bundle is missing (looked for ${candidates.join(', ')}); run \`npm run build:runtime\`.`);
+    throw new Error(
+      `The guest runtime bundle is missing (looked for ${candidates.join(', ')}); run \`npm run build:runtime\`.`,
+    );
   }
   return fs.readFileSync(file, 'utf8');
 }

@@ -39,7 +39,7 @@ t.test('tampered, foreign or empty bytes are rejected, never run', async (t) => 
     isolate.compileScriptSync(source, { produceCachedData: true }).cachedData!.copy() as ArrayBuffer,
   );
   const tampered = bytes.slice();
-  tampered[tampered.length >> 1] ^= 0xff;
+  tampered[tampered.length >> 1] = tampered[tampered.length >> 1]! ^ 0xff;
   for (const [name, data] of [
     ['tampered', tampered],
     ['truncated', bytes.slice(0, bytes.length - 7)],

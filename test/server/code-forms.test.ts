@@ -18,9 +18,24 @@ t.test('code forms', async (t) => {
     ['module: export default function', 'export default function double(a) { return a * 2 }', [21], 42],
     ['module: export default arrow', 'const k = 10;\nexport default (a) => a + k', [1], 11],
     ['module: anonymous default function', 'export default async function () { return "anon" }', [], 'anon'],
-    ['module: export { x as default }', 'function handler(a) { return -a }\nexport const other = 1;\nexport { handler as default }', [3], -3],
-    ['module: strict mode', 'export default () => { try { undeclared = 1; return "sloppy" } catch (e) { return e.name } }', [], 'ReferenceError'],
-    ['module: "export default" inside a string is left alone', 'export default () => "export default x"', [], 'export default x'],
+    [
+      'module: export { x as default }',
+      'function handler(a) { return -a }\nexport const other = 1;\nexport { handler as default }',
+      [3],
+      -3,
+    ],
+    [
+      'module: strict mode',
+      'export default () => { try { undeclared = 1; return "sloppy" } catch (e) { return e.name } }',
+      [],
+      'ReferenceError',
+    ],
+    [
+      'module: "export default" inside a string is left alone',
+      'export default () => "export default x"',
+      [],
+      'export default x',
+    ],
     ['undefined result', '() => undefined', [], undefined],
     ['null result', '() => null', [], null],
     ['Date result', '() => new Date(0)', [], '1970-01-01T00:00:00.000Z'],
@@ -55,7 +70,10 @@ t.test('code forms', async (t) => {
 
 t.test('the module transform works on the syntax tree', async (t) => {
   const [candidate] = prepareSource('const s = "export default";\nexport default s').candidates;
-  t.equal(candidate!.text, '"use strict";\nconst s = "export default";\nconst __isorun_default__ = s;\n;__isorun_default__');
+  t.equal(
+    candidate!.text,
+    '"use strict";\nconst s = "export default";\nconst __isorun_default__ = s;\n;__isorun_default__',
+  );
   t.equal(candidate!.lineOffset, -1);
   t.equal(prepareSource('(a) => a').candidates.length, 2, 'expression first, then statements');
   t.equal(prepareSource('import("x")').candidates.length, 2, 'dynamic import is no module syntax');

@@ -21,7 +21,12 @@ t.test('defaults', async (t) => {
 
 t.test('environment variables override defaults, named from the setting', async (t) => {
   t.equal(envName('maxTimeoutMs'), 'ISORUN_MAX_TIMEOUT_MS');
-  const config = load({ ISORUN_PORT: '9090', ISORUN_LOG_LEVEL: 'debug', ISORUN_POOL_MAX_ISOLATES: ' 3 ', PATH: '/bin' });
+  const config = load({
+    ISORUN_PORT: '9090',
+    ISORUN_LOG_LEVEL: 'debug',
+    ISORUN_POOL_MAX_ISOLATES: ' 3 ',
+    PATH: '/bin',
+  });
   t.equal(config.port, 9090);
   t.equal(config.logLevel, 'debug');
   t.equal(config.poolMaxIsolates, 3);
@@ -33,7 +38,9 @@ t.test('invalid settings name the setting and the allowed range', async (t) => {
     message: 'Invalid setting port (environment ISORUN_PORT): 70000 is not an integer from 0 to 65535.',
   });
   t.throws(() => load({ ISORUN_PORT: 'eighty' }), { message: /port .*"eighty" is not an integer from 0 to 65535/ });
-  t.throws(() => load({ ISORUN_LOG_LEVEL: 'loud' }), { message: /logLevel .* is not one of fatal, error, warn, info, debug, trace, silent/ });
+  t.throws(() => load({ ISORUN_LOG_LEVEL: 'loud' }), {
+    message: /logLevel .* is not one of fatal, error, warn, info, debug, trace, silent/,
+  });
   t.throws(() => load({ ISORUN_POOL_MAX_ISOLATE: '3' }), { message: /Unknown setting ISORUN_POOL_MAX_ISOLATE/ });
   t.throws(() => load({ ISORUN_DEFAULT_TIMEOUT_MS: '5000', ISORUN_MAX_TIMEOUT_MS: '100' }), {
     message: /defaultTimeoutMs: 5000 is larger than maxTimeoutMs \(100\)/,
@@ -51,7 +58,9 @@ t.test('config file, overridden by the environment', async (t) => {
   fs.writeFileSync(file, JSON.stringify({ prot: 1 }));
   t.throws(() => load({}, ['--config', file]), { message: /Unknown setting prot in config file/ });
   fs.writeFileSync(file, JSON.stringify({ maxMemoryMb: 4 }));
-  t.throws(() => load({}, ['--config', file]), { message: /maxMemoryMb \(config file .*\): 4 is not an integer from 8 to 4096/ });
+  t.throws(() => load({}, ['--config', file]), {
+    message: /maxMemoryMb \(config file .*\): 4 is not an integer from 8 to 4096/,
+  });
   fs.writeFileSync(file, '{ not json');
   t.throws(() => load({}, ['--config', file]), { message: /Cannot read config file/ });
   t.throws(() => load({}, ['--config']), { message: '--config needs a file path.' });

@@ -49,7 +49,9 @@ t.test('every setting is in README.md with its environment name and default', as
 
 t.test('every metric is in README.md', async (t) => {
   const { metrics } = await startApp(t);
-  const names = (await metrics.registry.getMetricsAsJSON()).map((metric) => metric.name).filter((name) => name.startsWith('isorun_'));
+  const names = (await metrics.registry.getMetricsAsJSON())
+    .map((metric) => metric.name)
+    .filter((name) => name.startsWith('isorun_'));
   t.ok(names.length >= 12);
   for (const name of names) t.match(docs, `| \`${name}\` |`, name);
   const documented = [...docs.matchAll(/^\| `(isorun_[a-z_]+)` \|/gm)].map((match) => match[1]);

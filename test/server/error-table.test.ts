@@ -6,7 +6,11 @@ import { run, startApp } from './helpers';
 
 const seen = new Set<ErrorCode>();
 
-function checkProblem(t: Test, response: { status: number; body: any; headers: Record<string, unknown> }, code: ErrorCode) {
+function checkProblem(
+  t: Test,
+  response: { status: number; body: any; headers: Record<string, unknown> },
+  code: ErrorCode,
+) {
   seen.add(code);
   t.equal(response.status, ERRORS[code].status, `${code} status`);
   t.match(String(response.headers['content-type']), /^application\/problem\+json/);
@@ -45,7 +49,12 @@ t.test('every error code, as the API returns it', async (t) => {
   checkProblem(t, { status: large.statusCode, body: large.json(), headers: large.headers }, 'PAYLOAD_TOO_LARGE');
   t.equal(large.json().limitBytes, 4096);
 
-  const media = await app.inject({ method: 'POST', url: '/run', headers: { 'content-type': 'text/plain' }, payload: '1' });
+  const media = await app.inject({
+    method: 'POST',
+    url: '/run',
+    headers: { 'content-type': 'text/plain' },
+    payload: '1',
+  });
   checkProblem(t, { status: media.statusCode, body: media.json(), headers: media.headers }, 'UNSUPPORTED_MEDIA_TYPE');
 
   const threw = await run(isorun, { code: '() => { throw new RangeError("nope") }' });
@@ -67,7 +76,10 @@ t.test('every error code, as the API returns it', async (t) => {
   checkProblem(t, timeout, 'TIMEOUT');
   t.equal(timeout.body.timeoutMs, 50);
 
-  const memory = await run(isorun, { code: '() => { const keep = []; for (;;) keep.push(new Array(100000).fill(7)) }', memoryMb: 16 });
+  const memory = await run(isorun, {
+    code: '() => { const keep = []; for (;;) keep.push(new Array(100000).fill(7)) }',
+    memoryMb: 16,
+  });
   checkProblem(t, memory, 'MEMORY_LIMIT');
   t.equal(memory.body.memoryMb, 16);
 

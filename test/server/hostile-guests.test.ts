@@ -11,25 +11,86 @@ t.test('hostile guests', async (t) => {
   const cases: Array<[string, object, string]> = [
     ['infinite loop', { code: '() => { while (true) {} }', timeoutMs: 100 }, 'TIMEOUT'],
     ['infinite loop at top level', { code: 'while (true) {}', timeoutMs: 100 }, 'TIMEOUT'],
-    ['infinite loop in a timer', { code: '() => new Promise(() => setTimeout(() => { for (;;) {} }, 1))', timeoutMs: 100 }, 'TIMEOUT'],
-    ['endless microtasks', { code: '() => { const spin = () => Promise.resolve().then(spin); spin(); return new Promise(() => {}) }', timeoutMs: 100 }, 'TIMEOUT'],
-    ['endless queueMicrotask', { code: '() => { const spin = () => queueMicrotask(spin); spin() }', timeoutMs: 100 }, 'TIMEOUT'],
+    [
+      'infinite loop in a timer',
+      { code: '() => new Promise(() => setTimeout(() => { for (;;) {} }, 1))', timeoutMs: 100 },
+      'TIMEOUT',
+    ],
+    [
+      'endless microtasks',
+      {
+        code: '() => { const spin = () => Promise.resolve().then(spin); spin(); return new Promise(() => {}) }',
+        timeoutMs: 100,
+      },
+      'TIMEOUT',
+    ],
+    [
+      'endless queueMicrotask',
+      { code: '() => { const spin = () => queueMicrotask(spin); spin() }', timeoutMs: 100 },
+      'TIMEOUT',
+    ],
     ['never-resolving promise', { code: '() => new Promise(() => {})', timeoutMs: 100 }, 'TIMEOUT'],
-    ['endless timers', { code: '() => new Promise(() => { const again = () => setTimeout(again, 0); again() })', timeoutMs: 100 }, 'TIMEOUT'],
-    ['array memory bomb', { code: '() => { const keep = []; for (;;) keep.push(new Array(1e6).fill(1)) }', memoryMb: 32 }, 'MEMORY_LIMIT'],
-    ['string memory bomb', { code: '() => { const keep = []; for (let i = 0; ; i++) keep.push("x".repeat(1e6) + i) }', memoryMb: 32, timeoutMs: 10000 }, 'MEMORY_LIMIT'],
-    ['ArrayBuffer memory bomb', { code: '() => { const keep = []; for (;;) keep.push(new Uint8Array(4 * 1024 * 1024).fill(1)) }', memoryMb: 32 }, 'MEMORY_LIMIT'],
+    [
+      'endless timers',
+      { code: '() => new Promise(() => { const again = () => setTimeout(again, 0); again() })', timeoutMs: 100 },
+      'TIMEOUT',
+    ],
+    [
+      'array memory bomb',
+      { code: '() => { const keep = []; for (;;) keep.push(new Array(1e6).fill(1)) }', memoryMb: 32 },
+      'MEMORY_LIMIT',
+    ],
+    [
+      'string memory bomb',
+      {
+        code: '() => { const keep = []; for (let i = 0; ; i++) keep.push("x".repeat(1e6) + i) }',
+        memoryMb: 32,
+        timeoutMs: 10000,
+      },
+      'MEMORY_LIMIT',
+    ],
+    [
+      'ArrayBuffer memory bomb',
+      { code: '() => { const keep = []; for (;;) keep.push(new Uint8Array(4 * 1024 * 1024).fill(1)) }', memoryMb: 32 },
+      'MEMORY_LIMIT',
+    ],
     ['deep recursion', { code: '() => { const f = (n) => f(n + 1) + 1; return f(0) }' }, 'FUNCTION_ERROR'],
-    ['huge JSON result', { code: '() => Array.from({ length: 200000 }, (_, i) => ({ i, text: "some text" }))' }, 'RESULT_TOO_LARGE'],
-    ['deeply nested result', { code: '() => { let a = []; for (let i = 0; i < 1e5; i++) a = [a]; return a }' }, 'RESULT_INVALID'],
-    ['getter throwing during result copy', { code: '() => ({ ok: 1, get bad() { throw new Error("gotcha") } })' }, 'RESULT_INVALID'],
-    ['proxy trap throwing during result copy', { code: '() => new Proxy({}, { ownKeys() { throw new Error("trap") } })' }, 'RESULT_INVALID'],
+    [
+      'huge JSON result',
+      { code: '() => Array.from({ length: 200000 }, (_, i) => ({ i, text: "some text" }))' },
+      'RESULT_TOO_LARGE',
+    ],
+    [
+      'deeply nested result',
+      { code: '() => { let a = []; for (let i = 0; i < 1e5; i++) a = [a]; return a }' },
+      'RESULT_INVALID',
+    ],
+    [
+      'getter throwing during result copy',
+      { code: '() => ({ ok: 1, get bad() { throw new Error("gotcha") } })' },
+      'RESULT_INVALID',
+    ],
+    [
+      'proxy trap throwing during result copy',
+      { code: '() => new Proxy({}, { ownKeys() { throw new Error("trap") } })' },
+      'RESULT_INVALID',
+    ],
     ['toJSON throwing', { code: '() => ({ toJSON() { throw new TypeError("toJSON") } })' }, 'RESULT_INVALID'],
     ['function result', { code: '() => () => 1' }, 'RESULT_INVALID'],
     ['symbol result', { code: '() => Symbol("s")' }, 'RESULT_INVALID'],
     ['nested BigInt', { code: '() => ({ n: 1n })' }, 'RESULT_INVALID'],
-    ['throwing timer callback', { code: '() => new Promise((resolve) => { setTimeout(() => { throw new Error("in timer") }, 1); setTimeout(resolve, 50) })' }, 'FUNCTION_ERROR'],
-    ['Atomics.wait', { code: '() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)', timeoutMs: 100 }, 'TIMEOUT'],
+    [
+      'throwing timer callback',
+      {
+        code: '() => new Promise((resolve) => { setTimeout(() => { throw new Error("in timer") }, 1); setTimeout(resolve, 50) })',
+      },
+      'FUNCTION_ERROR',
+    ],
+    [
+      'Atomics.wait',
+      { code: '() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)', timeoutMs: 100 },
+      'TIMEOUT',
+    ],
   ];
   for (const [name, body, code] of cases) {
     const started = Date.now();
@@ -40,8 +101,11 @@ t.test('hostile guests', async (t) => {
     await healthy();
   }
   t.match(
-    (await run(isorun, { code: '() => new Promise((r) => { setTimeout(() => { throw new Error("in timer") }, 1); setTimeout(r, 50) })' }))
-      .body,
+    (
+      await run(isorun, {
+        code: '() => new Promise((r) => { setTimeout(() => { throw new Error("in timer") }, 1); setTimeout(r, 50) })',
+      })
+    ).body,
     { name: 'Error', message: 'in timer' },
   );
 });

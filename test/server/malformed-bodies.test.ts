@@ -5,7 +5,12 @@ import { startApp } from './helpers';
 t.test('malformed bodies', async (t) => {
   const { app } = await startApp(t, { bodyLimitBytes: 64 * 1024, argsMaxDepth: 10, maxMemoryMb: 128 });
   const post = async (payload: string, contentType = 'application/json') => {
-    const response = await app.inject({ method: 'POST', url: '/run', headers: { 'content-type': contentType }, payload });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/run',
+      headers: { 'content-type': contentType },
+      payload,
+    });
     return { status: response.statusCode, body: response.json() };
   };
   const cases: Array<[string, string, number, string, string?]> = [
@@ -24,8 +29,20 @@ t.test('malformed bodies', async (t) => {
     ['memoryMb below the engine minimum', '{"code": "1", "memoryMb": 4}', 400, 'INVALID_REQUEST', '/memoryMb'],
     ['unknown field', '{"code": "1", "timeout": 5}', 400, 'INVALID_REQUEST'],
     ['__proto__ key', '{"code": "1", "__proto__": {"x": 1}}', 400, 'INVALID_REQUEST'],
-    ['deeply nested args', `{"code": "(a) => 1", "args": [${'['.repeat(50)}${']'.repeat(50)}]}`, 400, 'INVALID_REQUEST', '/args'],
-    ['very deeply nested args', `{"code": "(a) => 1", "args": [${'['.repeat(20000)}${']'.repeat(20000)}]}`, 400, 'INVALID_REQUEST', '/args'],
+    [
+      'deeply nested args',
+      `{"code": "(a) => 1", "args": [${'['.repeat(50)}${']'.repeat(50)}]}`,
+      400,
+      'INVALID_REQUEST',
+      '/args',
+    ],
+    [
+      'very deeply nested args',
+      `{"code": "(a) => 1", "args": [${'['.repeat(20000)}${']'.repeat(20000)}]}`,
+      400,
+      'INVALID_REQUEST',
+      '/args',
+    ],
     ['huge args', JSON.stringify({ code: '(a) => a.length', args: ['x'.repeat(70 * 1024)] }), 413, 'PAYLOAD_TOO_LARGE'],
     ['form encoded', 'code=1', 415, 'UNSUPPORTED_MEDIA_TYPE'],
   ];

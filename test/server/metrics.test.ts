@@ -9,7 +9,12 @@ function sample(text: string, name: string, labels = ''): number {
 }
 
 t.test('metrics after a known sequence', async (t) => {
-  const isorun = await startApp(t, { poolMinIsolates: 1, poolMaxIsolates: 1, queueMaxLength: 0, maxUsesPerIsolate: 1000 });
+  const isorun = await startApp(t, {
+    poolMinIsolates: 1,
+    poolMaxIsolates: 1,
+    queueMaxLength: 0,
+    maxUsesPerIsolate: 1000,
+  });
   const scrape = async () => {
     const response = await isorun.app.inject({ method: 'GET', url: '/metrics' });
     t.match(response.headers['content-type'], /^text\/plain/);
@@ -55,7 +60,10 @@ t.test('metrics after a known sequence', async (t) => {
     3,
     'HTTP by route template',
   );
-  t.equal(sample(after, 'isorun_http_request_duration_seconds_count', '{method="GET",route="unmatched",status_code="404"}'), 1);
+  t.equal(
+    sample(after, 'isorun_http_request_duration_seconds_count', '{method="GET",route="unmatched",status_code="404"}'),
+    1,
+  );
   t.notMatch(after, '/nope', 'raw URLs never become labels');
 });
 
@@ -69,7 +77,12 @@ t.test('isolates are recycled after maxUsesPerIsolate', async (t) => {
 });
 
 t.test('isolates are recycled when their heap grows past the threshold', async (t) => {
-  const isorun = await startApp(t, { poolMinIsolates: 1, poolMaxIsolates: 1, recycleHeapPercent: 10, defaultMemoryMb: 64 });
+  const isorun = await startApp(t, {
+    poolMinIsolates: 1,
+    poolMaxIsolates: 1,
+    recycleHeapPercent: 10,
+    defaultMemoryMb: 64,
+  });
   const grown = await run(isorun, { code: '() => { globalThis.keep = new Array(2e6).fill({}); return 1 }' });
   t.ok(grown.body.stats.heapUsedBytes > 6.4 * 1024 * 1024, 'the heap grew');
   const next = await run(isorun, { code: '1' });
@@ -79,11 +92,21 @@ t.test('isolates are recycled when their heap grows past the threshold', async (
 });
 
 t.test('queued invocations wait for a free isolate, then run', async (t) => {
-  const isorun = await startApp(t, { poolMinIsolates: 1, poolMaxIsolates: 1, queueMaxLength: 10, queueMaxWaitMs: 5000 });
+  const isorun = await startApp(t, {
+    poolMinIsolates: 1,
+    poolMaxIsolates: 1,
+    queueMaxLength: 10,
+    queueMaxWaitMs: 5000,
+  });
   const responses = await Promise.all(
-    Array.from({ length: 4 }, (_, index) => run(isorun, { code: `async () => { await new Promise((r) => setTimeout(r, 30)); return ${index} }` })),
+    Array.from({ length: 4 }, (_, index) =>
+      run(isorun, { code: `async () => { await new Promise((r) => setTimeout(r, 30)); return ${index} }` }),
+    ),
   );
-  t.same(responses.map((response) => response.body.result), [0, 1, 2, 3]);
+  t.same(
+    responses.map((response) => response.body.result),
+    [0, 1, 2, 3],
+  );
   t.ok(responses[3]!.body.stats.queueMs >= 60, 'the last one waited for the others');
 });
 

@@ -6,7 +6,11 @@ t.test('guest runtime globals', async (t) => {
   const isorun = await startApp(t, { logMaxEntries: 5, logMaxBytes: 200 });
   const result = async (code: string, args: unknown[] = []) => {
     const response = await run(isorun, { code, args });
-    t.equal(response.status, 200, `${code.replace(/\s+/g, " ").slice(0, 60)} → ${response.status === 200 ? "ok" : JSON.stringify(response.body)}`);
+    t.equal(
+      response.status,
+      200,
+      `${code.replace(/\s+/g, ' ').slice(0, 60)} → ${response.status === 200 ? 'ok' : JSON.stringify(response.body)}`,
+    );
     return response.body;
   };
 
@@ -98,7 +102,15 @@ t.test('guest runtime globals', async (t) => {
       try { atob('abc*') } catch (e) { errors.push(e.name) }
       return [btoa('hello'), btoa(''), btoa('ab'), atob('aGVsbG8='), atob(' aG Vs\\nbG8 '), atob('YWI'), errors];
     }`);
-    t.same(body.result, ['aGVsbG8=', '', 'YWI=', 'hello', 'hello', 'ab', ['InvalidCharacterError', 'InvalidCharacterError']]);
+    t.same(body.result, [
+      'aGVsbG8=',
+      '',
+      'YWI=',
+      'hello',
+      'hello',
+      'ab',
+      ['InvalidCharacterError', 'InvalidCharacterError'],
+    ]);
   });
 
   t.test('URL/URLSearchParams', async (t) => {

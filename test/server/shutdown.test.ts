@@ -34,14 +34,26 @@ t.test('SIGTERM with invocations in flight', async (t) => {
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
   });
   const base = await server.listening;
-  t.equal(((await (await post(base, { code: "(a, b) => a + b", args: [1, 2] })).json()) as { result: number }).result, 3);
+  t.equal(
+    ((await (await post(base, { code: '(a, b) => a + b', args: [1, 2] })).json()) as { result: number }).result,
+    3,
+  );
 
-  const inFlight = [1, 2, 3].map((n) => post(base, { code: `async () => { await new Promise((r) => setTimeout(r, 400)); return ${n} }` }));
+  const inFlight = [1, 2, 3].map((n) =>
+    post(base, { code: `async () => { await new Promise((r) => setTimeout(r, 400)); return ${n} }` }),
+  );
   await new Promise((resolve) => setTimeout(resolve, 100));
   server.child.kill('SIGTERM');
   const finished = await Promise.all(inFlight);
-  t.same(finished.map((response) => response.status), [200, 200, 200], 'in-flight invocations finish');
-  t.same(await Promise.all(finished.map(async (response) => ((await response.json()) as { result: number }).result)), [1, 2, 3]);
+  t.same(
+    finished.map((response) => response.status),
+    [200, 200, 200],
+    'in-flight invocations finish',
+  );
+  t.same(
+    await Promise.all(finished.map(async (response) => ((await response.json()) as { result: number }).result)),
+    [1, 2, 3],
+  );
   const refused = await post(base, { code: '1' }).catch((error: Error) => error);
   t.ok(refused instanceof Error || refused.status === 503, 'new work is refused once closing');
   t.equal(await server.exited, 0, 'exit 0');
@@ -61,13 +73,16 @@ t.test('past the grace period, unfinished invocations are cut and the process st
   server.child.kill('SIGTERM');
   const response = await stuck;
   t.equal(response.status, 503);
-  t.equal(((await response.json()) as { code: string }).code, "SHUTTING_DOWN");
+  t.equal(((await response.json()) as { code: string }).code, 'SHUTTING_DOWN');
   t.equal(await server.exited, 0);
   t.ok(Date.now() - started < 3000, 'bounded by the grace period');
 });
 
 t.test('an invalid setting stops start-up with a message naming it', async (t) => {
   const server = startServer({ ISORUN_QUEUE_MAX_WAIT_MS: '0' });
-  await t.rejects(server.listening, /Invalid setting queueMaxWaitMs \(environment ISORUN_QUEUE_MAX_WAIT_MS\): 0 is not an integer from 1 to 600000/);
+  await t.rejects(
+    server.listening,
+    /Invalid setting queueMaxWaitMs \(environment ISORUN_QUEUE_MAX_WAIT_MS\): 0 is not an integer from 1 to 600000/,
+  );
   t.equal(await server.exited, 2);
 });

@@ -1,7 +1,13 @@
 // console.* for guests: formats like Node's console and keeps the messages, bounded by count and size.
 import type { GuestLimits, GuestLogs, LogEntry, LogLevel } from '../protocol.ts';
 import { lazyRequire } from './lazy-global.mts';
-import { ArrayPrototypeJoin, ArrayPrototypePush, JSONStringify, StringCtor, StringPrototypeSlice } from './primordials.mts';
+import {
+  ArrayPrototypeJoin,
+  ArrayPrototypePush,
+  JSONStringify,
+  StringCtor,
+  StringPrototypeSlice,
+} from './primordials.mts';
 
 const INSPECT_OPTIONS = { depth: 4, maxStringLength: 10_000, quoteStyle: 'single' } as const;
 
@@ -28,7 +34,8 @@ export function formatLogArguments(args: readonly unknown[]): string {
         const arg = args[next];
         if (spec === 's') replacement = typeof arg === 'string' ? arg : formatValue(arg);
         else if (spec === 'd' || spec === 'i') {
-          replacement = typeof arg === 'bigint' ? `${arg}n` : StringCtor(spec === 'i' ? Math.trunc(Number(arg)) : Number(arg));
+          replacement =
+            typeof arg === 'bigint' ? `${arg}n` : StringCtor(spec === 'i' ? Math.trunc(Number(arg)) : Number(arg));
         } else if (spec === 'f') replacement = StringCtor(Number(arg));
         else if (spec === 'j') {
           try {
@@ -87,5 +94,11 @@ export function createConsole(buffer: () => LogBuffer): Record<LogLevel, (...arg
     function (...args: unknown[]): void {
       buffer().add(level, formatLogArguments(args));
     };
-  return { log: method('log'), info: method('info'), warn: method('warn'), error: method('error'), debug: method('debug') };
+  return {
+    log: method('log'),
+    info: method('info'),
+    warn: method('warn'),
+    error: method('error'),
+    debug: method('debug'),
+  };
 }

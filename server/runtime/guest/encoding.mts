@@ -19,7 +19,10 @@ export function btoa(data: unknown): string {
     const b = index + 1 < text.length ? text.charCodeAt(index + 1) : 0;
     const c = index + 2 < text.length ? text.charCodeAt(index + 2) : 0;
     if (a > 0xff || b > 0xff || c > 0xff) {
-      throw new DOMException('The string to be encoded contains characters outside of the Latin1 range.', 'InvalidCharacterError');
+      throw new DOMException(
+        'The string to be encoded contains characters outside of the Latin1 range.',
+        'InvalidCharacterError',
+      );
     }
     out += ALPHABET[a >> 2]! + ALPHABET[((a & 3) << 4) | (b >> 4)]!;
     out += index + 1 < text.length ? ALPHABET[((b & 15) << 2) | (c >> 6)]! : '=';

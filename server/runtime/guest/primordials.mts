@@ -2,7 +2,9 @@
 // (logs, timers, the result envelope) keep working whatever the function does to globals and prototypes.
 const { bind, call } = Function.prototype;
 /** `uncurry(Array.prototype.push)(array, item)`: a method callable without looking anything up later. */
-const uncurry = bind.bind(call) as <T, A extends unknown[], R>(method: (this: T, ...args: A) => R) => (self: T, ...args: A) => R;
+const uncurry = bind.bind(call) as <T, A extends unknown[], R>(
+  method: (this: T, ...args: A) => R,
+) => (self: T, ...args: A) => R;
 
 export const JSONStringify = JSON.stringify;
 export const JSONParse = JSON.parse;
