@@ -1,0 +1,95 @@
+// Where one POST /run's time goes: the engine calls the server makes for one invocation, timed one
+// by one on a warm isolate, plus the HTTP layer's share measured as a Fastify route that answers a
+// constant. Run: node --no-node-snapshot bench/http/cost-breakdown.mjs [--quick]
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const require = createRequire(import.meta.url);
+const { Isolate } = require(path.join(root, 'dist', 'native', 'index.js'));
+const fastify = require(path.join(root, 'bench', 'node_modules', 'fastify'));
+
+const iterations = process.argv.includes('--quick') ? 300 : 3000;
+const runtime = fs.readFileSync(path.join(root, 'dist', 'guest-runtime.js'), 'utf8');
+const limits = JSON.stringify({ logMaxEntries: 100, logMaxBytes: 65536, resultMaxBytes: 1048576 });
+const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+
+async function engineSteps() {
+  const isolate = new Isolate({ memoryLimit: 64 });
+  const runtimeScript = await isolate.compileScript(runtime, { filename: 'isorun:runtime' });
+  const userScript = await isolate.compileScript('(a,b)=>a+b', { filename: 'function.js' });
+  const steps = {
+    'context: createContext': [],
+    'context: run the guest runtime': [],
+    'context: setup (entropy, limits)': [],
+    'run: evaluate the code to a function': [],
+    'run: invoke + result copy (JSON)': [],
+    'run: timer tick': [],
+    'stats: heap statistics': [],
+    'release: context and references': [],
+  };
+  const time = async (name, work) => {
+    const start = performance.now();
+    const value = await work();
+    steps[name].push((performance.now() - start) * 1000);
+    return value;
+  };
+  for (let i = 0; i < iterations; i++) {
+    const context = await time('context: createContext', () => isolate.createContext());
+    const control = await time('context: run the guest runtime', () => runtimeScript.run(context, { reference: true }));
+    await time('context: setup (entropy, limits)', () =>
+      control.apply(undefined, ['setup', crypto.randomBytes(32).toString('hex'), limits]),
+    );
+    const value = await time('run: evaluate the code to a function', () =>
+      userScript.run(context, { reference: true, timeout: 1000 }),
+    );
+    const envelope = await time('run: invoke + result copy (JSON)', () =>
+      control.apply(undefined, ['invoke', value.derefInto(), '[1,2]'], {
+        timeout: 1000,
+        result: { promise: true, copy: true },
+      }),
+    );
+    if (!envelope.includes('"resultJson":"3"')) throw new Error(`unexpected envelope ${envelope}`);
+    await time('run: timer tick', () => control.apply(undefined, ['tick'], { result: { copy: true } }));
+    await time('stats: heap statistics', () => isolate.getHeapStatisticsSync());
+    await time('release: context and references', () => {
+      value.dispose();
+      control.dispose();
+      context.release();
+    });
+  }
+  isolate.dispose();
+  return steps;
+}
+
+async function httpStep() {
+  const app = fastify({ logger: false });
+  app.post('/run', async () => ({ result: 3 }));
+  await app.ready();
+  const samples = [];
+  const payload = { code: '(a,b)=>a+b', args: [1, 2] };
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    await app.inject({ method: 'POST', url: '/run', payload });
+    samples.push((performance.now() - start) * 1000);
+  }
+  await app.close();
+  return samples;
+}
+
+const steps = await engineSteps();
+steps['http: fastify route, parse + reply (inject)'] = await httpStep();
+let total = 0;
+console.log(`per-request cost breakdown, median of ${iterations} sequential invocations (µs):`);
+for (const [name, samples] of Object.entries(steps)) {
+  const value = median(samples);
+  total += value;
+  console.log(`  ${name.padEnd(46)} ${value.toFixed(1).padStart(8)}`);
+}
+console.log(`  ${'sum'.padEnd(46)} ${total.toFixed(1).padStart(8)}`);
+console.log('Context steps run off the request path when an isolate is idle; under saturation they are not free.');
