@@ -130,11 +130,17 @@ class ExternalCopyHandle : public Napi::ObjectWrap<ExternalCopyHandle> {
 class TransferredHandle : public Napi::ObjectWrap<TransferredHandle> {
  public:
   static Napi::Function Define(Napi::Env env);
+  struct Data {
+    std::shared_ptr<Transferable> value;
+    bool single_use = false;
+  };
   explicit TransferredHandle(const Napi::CallbackInfo& info);
-  const std::shared_ptr<Transferable>& value() const { return value_; }
+  const std::shared_ptr<Transferable>& value() const { return data_->value; }
+  bool single_use() const { return data_->single_use; }
+  std::shared_ptr<Transferable> Take() { return std::move(data_->value); }
 
  private:
-  std::shared_ptr<Transferable> value_;
+  std::shared_ptr<Data> data_;
 };
 
 }  // namespace isorun

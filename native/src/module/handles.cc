@@ -35,7 +35,10 @@ std::unique_ptr<Transferable> RecognizeHandle(Napi::Env env, Napi::Object object
     return std::make_unique<ExternalCopyTransfer>(data);
   }
   if (HasTag(env, object, kTransferredTag)) {
-    return std::make_unique<SharedTransfer>(TransferredHandle::Unwrap(object)->value());
+    auto* handle = TransferredHandle::Unwrap(object);
+    std::shared_ptr<Transferable> value = handle->single_use() ? handle->Take() : handle->value();
+    if (!value) throw Napi::TypeError::New(env, "This derefInto() value was already passed into an isolate");
+    return std::make_unique<SharedTransfer>(std::move(value));
   }
   return nullptr;
 }
@@ -48,8 +51,11 @@ Napi::Object NewExternalCopyObject(Napi::Env env, std::shared_ptr<ExternalCopyDa
   return Addon::Of(env).external_copy_class.New(InternalArgs(env, std::move(data)));
 }
 
-Napi::Object NewTransferredObject(Napi::Env env, std::shared_ptr<Transferable> value) {
-  return Addon::Of(env).transferred_class.New(InternalArgs(env, std::move(value)));
+Napi::Object NewTransferredObject(Napi::Env env, std::shared_ptr<Transferable> value, bool single_use) {
+  auto data = std::make_shared<TransferredHandle::Data>();
+  data->value = std::move(value);
+  data->single_use = single_use;
+  return Addon::Of(env).transferred_class.New(InternalArgs(env, std::move(data)));
 }
 
 Environment& Live(Napi::Env env, const std::shared_ptr<Environment>& target) {
@@ -77,8 +83,8 @@ void DefineClasses(Napi::Env env, Napi::Object exports, Addon& addon) {
 }
 
 TransferredHandle::TransferredHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TransferredHandle>(info) {
-  value_ = TakeInternalArgs<Transferable>(info);
-  if (!value_) throw Napi::TypeError::New(info.Env(), "This object is made by copyInto() and derefInto() only");
+  data_ = TakeInternalArgs<Data>(info);
+  if (!data_) throw Napi::TypeError::New(info.Env(), "This object is made by copyInto() and derefInto() only");
   Tag(info.Env(), info.This().As<Napi::Object>(), kTransferredTag);
 }
 

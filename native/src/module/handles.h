@@ -17,7 +17,9 @@ std::unique_ptr<Transferable> RecognizeHandle(Napi::Env env, Napi::Object object
 
 Napi::Object NewReferenceObject(Napi::Env env, std::shared_ptr<RemoteValue> value);
 Napi::Object NewExternalCopyObject(Napi::Env env, std::shared_ptr<ExternalCopyData> data);
-Napi::Object NewTransferredObject(Napi::Env env, std::shared_ptr<Transferable> value);
+// `single_use`: the first pass takes the value out (derefInto(): the host must not keep the guest's
+// value alive after handing it back).
+Napi::Object NewTransferredObject(Napi::Env env, std::shared_ptr<Transferable> value, bool single_use = false);
 
 // Distinct tags so that a handle of one class is never unwrapped as another.
 extern const napi_type_tag kReferenceTag;

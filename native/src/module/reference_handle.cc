@@ -213,7 +213,7 @@ Napi::Value ReferenceHandle::Deref(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ReferenceHandle::DerefInto(const Napi::CallbackInfo& info) {
-  return NewTransferredObject(info.Env(), std::make_shared<DerefTransfer>(Checked(info.Env(), Mode::kSync)));
+  return NewTransferredObject(info.Env(), std::make_shared<DerefTransfer>(Checked(info.Env(), Mode::kSync)), true);
 }
 
 Napi::Value ReferenceHandle::Dispose(const Napi::CallbackInfo& info) {
