@@ -5,7 +5,7 @@ export interface IsolateOptions {
   memoryLimit?: number;
   /** A snapshot made by `Isolate.createSnapshot`. */
   snapshot?: ExternalCopy<ArrayBuffer>;
-  /** Not supported yet: passing `true` throws. */
+  /** isorun has no inspector: passing `true` throws a clear error. */
   inspector?: boolean;
 }
 
