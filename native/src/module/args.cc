@@ -19,8 +19,6 @@ Napi::Object Options(const Napi::CallbackInfo& info, size_t index, const std::st
   return info[index].As<Napi::Object>();
 }
 
-Napi::Value Get(Napi::Object options, const char* key) { return options.Get(key); }
-
 bool Bool(Napi::Object options, const char* key, const std::string& what) {
   Napi::Value value = options.Get(key);
   if (value.IsUndefined()) return false;

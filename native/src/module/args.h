@@ -18,6 +18,5 @@ Napi::Object Options(const Napi::CallbackInfo& info, size_t index, const std::st
 bool Bool(Napi::Object options, const char* key, const std::string& what);
 // Milliseconds; 0 (or absent) means no deadline.
 uint64_t Timeout(Napi::Object options, const std::string& what);
-Napi::Value Get(Napi::Object options, const char* key);
 
 }  // namespace isorun::args

@@ -9,8 +9,6 @@ const napi_type_tag kReferenceTag = {0x6a1f0b2c5d3e4f70, 0x8192a3b4c5d6e7f8};
 const napi_type_tag kExternalCopyTag = {0x6a1f0b2c5d3e4f71, 0x8192a3b4c5d6e7f8};
 const napi_type_tag kTransferredTag = {0x6a1f0b2c5d3e4f72, 0x8192a3b4c5d6e7f8};
 const napi_type_tag kContextTag = {0x6a1f0b2c5d3e4f73, 0x8192a3b4c5d6e7f8};
-const napi_type_tag kScriptTag = {0x6a1f0b2c5d3e4f74, 0x8192a3b4c5d6e7f8};
-const napi_type_tag kIsolateTag = {0x6a1f0b2c5d3e4f75, 0x8192a3b4c5d6e7f8};
 
 bool HasTag(Napi::Env env, Napi::Value value, const napi_type_tag& tag) {
   if (!value.IsObject()) return false;

@@ -26,8 +26,6 @@ extern const napi_type_tag kReferenceTag;
 extern const napi_type_tag kExternalCopyTag;
 extern const napi_type_tag kTransferredTag;
 extern const napi_type_tag kContextTag;
-extern const napi_type_tag kScriptTag;
-extern const napi_type_tag kIsolateTag;
 
 bool HasTag(Napi::Env env, Napi::Value value, const napi_type_tag& tag);
 void Tag(Napi::Env env, Napi::Object object, const napi_type_tag& tag);

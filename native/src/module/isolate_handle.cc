@@ -212,7 +212,6 @@ IsolateHandle::IsolateHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
     if (!settings.context_setup) throw Napi::Error::New(env, "Isolate: option 'snapshot' is unusable: " + error);
   }
   env_ = Addon::Of(env).NewEnvironment(std::move(settings));
-  Tag(env, info.This().As<Napi::Object>(), kIsolateTag);
 }
 
 Napi::Function IsolateHandle::Define(Napi::Env env) {

@@ -146,9 +146,8 @@ Napi::Value Settled(Napi::Env env, Mode mode, const std::function<Napi::Value()>
   return mode == Mode::kAsync ? deferred.Promise() : env.Undefined();
 }
 
-const char* MethodName(Mode mode, const char* base, char* buffer, size_t size) {
-  snprintf(buffer, size, "%s%s", base, mode == Mode::kSync ? "Sync" : mode == Mode::kIgnored ? "Ignored" : "");
-  return buffer;
+std::string MethodName(Mode mode, const char* base) {
+  return std::string(base) + (mode == Mode::kSync ? "Sync" : mode == Mode::kIgnored ? "Ignored" : "");
 }
 
 }  // namespace
@@ -225,8 +224,7 @@ Napi::Value ReferenceHandle::Dispose(const Napi::CallbackInfo& info) {
 template <Mode mode>
 Napi::Value ReferenceHandle::Get(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  char buffer[32];
-  std::string name = MethodName(mode, "get", buffer, sizeof(buffer));
+  std::string name = MethodName(mode, "get");
   const auto& remote = Checked(env, mode);
   if (info.Length() < 1) args::ThrowType(env, name + ": 'property' is required");
   auto key = convert::ToTransferable(env, info[0], TransferMode::kValue, name + ": 'property'");
@@ -243,8 +241,7 @@ Napi::Value ReferenceHandle::Get(const Napi::CallbackInfo& info) {
 template <Mode mode>
 Napi::Value ReferenceHandle::Set(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  char buffer[32];
-  std::string name = MethodName(mode, "set", buffer, sizeof(buffer));
+  std::string name = MethodName(mode, "set");
   const auto& remote = Checked(env, mode);
   if (info.Length() < 1) args::ThrowType(env, name + ": 'property' is required");
   auto key = convert::ToTransferable(env, info[0], TransferMode::kValue, name + ": 'property'");
@@ -264,14 +261,12 @@ Napi::Value ReferenceHandle::Set(const Napi::CallbackInfo& info) {
 template <Mode mode>
 Napi::Value ReferenceHandle::Apply(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  char buffer[32];
-  std::string name = MethodName(mode, "apply", buffer, sizeof(buffer));
+  std::string name = MethodName(mode, "apply");
   const auto& remote = Checked(env, mode);
   Napi::Value receiver_value = info.Length() > 0 ? info[0] : env.Undefined();
   auto receiver = convert::ToTransferable(env, receiver_value, TransferMode::kValue, name + ": 'receiver'");
   Napi::Object options = args::Options(info, 2, name + ": 'options'");
   uint64_t timeout = args::Timeout(options, name);
-  Napi::Object argument_options = args::Options(info, 2, name);
   Napi::Value argument_setting = options.Get("arguments");
   bool copy_arguments = false;
   if (!argument_setting.IsUndefined()) {

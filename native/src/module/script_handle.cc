@@ -56,7 +56,6 @@ ScriptHandle::ScriptHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sc
   if (data_->cached_data) self.Set("cachedData", NewExternalCopyObject(info.Env(), data_->cached_data));
   if (data_->consumed_cache)
     self.Set("cachedDataRejected", Napi::Boolean::New(info.Env(), data_->cached_data_rejected));
-  Tag(info.Env(), self, kScriptTag);
 }
 
 Napi::Function ScriptHandle::Define(Napi::Env env) {
