@@ -67,8 +67,10 @@ void Environment::Initialize() {
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator_shared = allocator_;
   size_t limit = options_.memory_limit_bytes;
-  // A small young generation keeps idle isolates cheap and leaves the cap to the old generation.
-  size_t young = std::clamp<size_t>(limit / 16, size_t{1} << 20, size_t{8} << 20);
+  // A quarter of the cap for the young generation: a fresh context per request is short-lived garbage,
+  // and scavenging it is cheaper than promoting it (bench/http/cost-breakdown.mjs: ~10% less CPU per
+  // invocation than a sixteenth). Idle isolates stay small: young pages are committed as needed.
+  size_t young = std::clamp<size_t>(limit / 4, size_t{1} << 20, size_t{32} << 20);
   params.constraints.set_max_young_generation_size_in_bytes(young);
   params.constraints.set_max_old_generation_size_in_bytes(limit - young);
   {
