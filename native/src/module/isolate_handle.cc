@@ -177,6 +177,14 @@ int IntegerOption(Napi::Object options, const char* key, const std::string& what
   return int(number);
 }
 
+// isorun has no inspector; asking for one is an error, not a silent no-op.
+void RefuseInspector(Napi::Object options, const std::string& what) {
+  Napi::Value inspector = options.Get("inspector");
+  if (!inspector.IsUndefined() && inspector.ToBoolean()) {
+    throw Napi::Error::New(options.Env(), what + ": option 'inspector' is not supported by isorun");
+  }
+}
+
 // The data of an ExternalCopy handle passed as an option.
 std::shared_ptr<ExternalCopyData> ExternalCopyOf(Napi::Value value, const std::string& what) {
   if (!HasTag(value.Env(), value, kExternalCopyTag)) args::ThrowType(value.Env(), what + " must be an ExternalCopy");
@@ -200,10 +208,7 @@ IsolateHandle::IsolateHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
     }
     settings.memory_limit_bytes = size_t(megabytes * 1024 * 1024);
   }
-  Napi::Value inspector = options.Get("inspector");
-  if (!inspector.IsUndefined() && inspector.ToBoolean()) {
-    throw Napi::Error::New(env, "Isolate: option 'inspector' is not supported by isorun");
-  }
+  RefuseInspector(options, "Isolate");
   Napi::Value snapshot = options.Get("snapshot");
   if (!snapshot.IsUndefined()) {
     auto data = ExternalCopyOf(snapshot, "Isolate: option 'snapshot'");
@@ -234,15 +239,15 @@ Napi::Function IsolateHandle::Define(Napi::Env env) {
 template <Mode mode>
 Napi::Value IsolateHandle::CompileScript(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const char* name = mode == Mode::kSync ? "compileScriptSync" : "compileScript";
+  std::string name = MethodName(mode, "compileScript");
   if (mode != Mode::kAsync) Live(env, env_);
-  Napi::String code = args::String(info, 0, std::string(name) + ": 'code'");
-  Napi::Object options = args::Options(info, 1, std::string(name) + ": 'options'");
+  Napi::String code = args::String(info, 0, name + ": 'code'");
+  Napi::Object options = args::Options(info, 1, name + ": 'options'");
   Napi::Value filename = options.Get("filename");
   if (filename.IsUndefined()) {
     filename = Napi::String::New(env, "<isorun>");
   } else if (!filename.IsString()) {
-    args::ThrowType(env, std::string(name) + ": option 'filename' must be a string");
+    args::ThrowType(env, name + ": option 'filename' must be a string");
   }
   int line_offset = IntegerOption(options, "lineOffset", name);
   int column_offset = IntegerOption(options, "columnOffset", name);
@@ -251,10 +256,9 @@ Napi::Value IsolateHandle::CompileScript(const Napi::CallbackInfo& info) {
   Napi::Value cached = options.Get("cachedData");
   if (!cached.IsUndefined()) {
     if (produce_cache) {
-      args::ThrowType(env,
-                      std::string(name) + ": options 'produceCachedData' and 'cachedData' cannot be used together");
+      args::ThrowType(env, name + ": options 'produceCachedData' and 'cachedData' cannot be used together");
     }
-    cached_data = ExternalCopyOf(cached, std::string(name) + ": option 'cachedData'");
+    cached_data = ExternalCopyOf(cached, name + ": option 'cachedData'");
   }
   auto task = std::make_unique<CompileTask>(env_, convert::ToTransferable(env, code, TransferMode::kValue, "code"),
                                             convert::ToTransferable(env, filename, TransferMode::kValue, "filename"),
@@ -265,13 +269,10 @@ Napi::Value IsolateHandle::CompileScript(const Napi::CallbackInfo& info) {
 template <Mode mode>
 Napi::Value IsolateHandle::CreateContext(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const char* name = mode == Mode::kSync ? "createContextSync" : "createContext";
+  std::string name = MethodName(mode, "createContext");
   if (mode != Mode::kAsync) Live(env, env_);
-  Napi::Object options = args::Options(info, 0, std::string(name) + ": 'options'");
-  Napi::Value inspector = options.Get("inspector");
-  if (!inspector.IsUndefined() && inspector.ToBoolean()) {
-    throw Napi::Error::New(env, std::string(name) + ": option 'inspector' is not supported by isorun");
-  }
+  Napi::Object options = args::Options(info, 0, name + ": 'options'");
+  RefuseInspector(options, name);
   return Dispatch(env, env_, std::make_unique<CreateContextTask>(env_), mode);
 }
 

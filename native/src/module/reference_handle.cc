@@ -146,8 +146,10 @@ Napi::Value Settled(Napi::Env env, Mode mode, const std::function<Napi::Value()>
   return mode == Mode::kAsync ? deferred.Promise() : env.Undefined();
 }
 
-std::string MethodName(Mode mode, const char* base) {
-  return std::string(base) + (mode == Mode::kSync ? "Sync" : mode == Mode::kIgnored ? "Ignored" : "");
+// The property argument of get/set, as something that can enter a guest.
+std::unique_ptr<Transferable> PropertyArg(const Napi::CallbackInfo& info, const std::string& name) {
+  if (info.Length() < 1) args::ThrowType(info.Env(), name + ": 'property' is required");
+  return convert::ToTransferable(info.Env(), info[0], TransferMode::kValue, name + ": 'property'");
 }
 
 }  // namespace
@@ -226,8 +228,7 @@ Napi::Value ReferenceHandle::Get(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = MethodName(mode, "get");
   const auto& remote = Checked(env, mode);
-  if (info.Length() < 1) args::ThrowType(env, name + ": 'property' is required");
-  auto key = convert::ToTransferable(env, info[0], TransferMode::kValue, name + ": 'property'");
+  auto key = PropertyArg(info, name);
   if (remote->host) {
     Napi::Value target = convert::HostDeref(env, *remote);
     return Settled(env, mode, [&]() -> Napi::Value {
@@ -243,8 +244,7 @@ Napi::Value ReferenceHandle::Set(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = MethodName(mode, "set");
   const auto& remote = Checked(env, mode);
-  if (info.Length() < 1) args::ThrowType(env, name + ": 'property' is required");
-  auto key = convert::ToTransferable(env, info[0], TransferMode::kValue, name + ": 'property'");
+  auto key = PropertyArg(info, name);
   Napi::Value raw = info.Length() > 1 ? info[1] : env.Undefined();
   auto value = convert::ToTransferable(env, raw, TransferMode::kValue, name + ": 'value'");
   if (remote->host) {

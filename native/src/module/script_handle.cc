@@ -71,7 +71,7 @@ Napi::Function ScriptHandle::Define(Napi::Env env) {
 template <Mode mode>
 Napi::Value ScriptHandle::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string name = mode == Mode::kSync ? "runSync" : mode == Mode::kAsync ? "run" : "runIgnored";
+  std::string name = MethodName(mode, "run");
   if (!data_) throw Napi::Error::New(env, "Script has been released");
   if (mode != Mode::kAsync) Live(env, data_->env);
   if (info.Length() < 1) args::ThrowType(env, name + ": 'context' must be a Context");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include <napi.h>
 
@@ -14,6 +15,11 @@
 namespace isorun {
 
 enum class Mode { kSync, kAsync, kIgnored };
+
+// The JS name of a method in `mode`: "run", "runSync", "runIgnored".
+inline std::string MethodName(Mode mode, const char* base) {
+  return std::string(base) + (mode == Mode::kSync ? "Sync" : mode == Mode::kIgnored ? "Ignored" : "");
+}
 
 // Lets an async task keep its completion and finish later (a guest promise it waits for).
 class TaskControl {
