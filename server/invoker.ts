@@ -6,13 +6,17 @@ import type { Reference } from '../native/index';
 import type { IsolatePool, Lease } from './pool';
 import type { Envelope, GuestLogs, GuestThrown, LogEntry } from './runtime/protocol';
 import { FUNCTION_FILENAME, LOG_LEVELS } from './runtime/protocol';
-import { prepareSource, syntaxProblem } from './source';
+import { prepareSource, syntaxProblem, type CompileCandidate } from './source';
 
 export const TIMEOUT_MESSAGE = 'Script execution timed out.';
 /** Time given to short control calls (reading logs) after an invocation ended badly. */
 const AFTERMATH_TIMEOUT_MS = 50;
 /** How long past its deadline an invocation's pending engine call may take before its isolate is retired. */
 const ENGINE_SETTLE_GRACE_MS = 100;
+/** How long an invocation may stay unsettled before the host starts firing its timers (most never need it). */
+const FIRST_TICK_AFTER_MS = 1;
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type Outcome = 'ok' | 'error' | 'timeout' | 'memory' | 'rejected';
 
@@ -197,36 +201,46 @@ export class Invoker {
   }
 
   /** compile → evaluate → invoke; then fire timers until the result settles. Resolves with the envelope text. */
-  async #run(lease: Lease, candidates: { text: string; lineOffset: number }[], argsJson: string, deadline: Deadline) {
+  async #run(lease: Lease, candidates: CompileCandidate[], argsJson: string, deadline: Deadline) {
     let script;
+    let chosen: CompileCandidate | undefined;
     let compileMessage = '';
     for (const candidate of candidates) {
       try {
         script = await lease.compile(candidate.text, FUNCTION_FILENAME, candidate.lineOffset);
+        chosen = candidate;
         break;
       } catch (error) {
         if (lease.isolate.isDisposed) throw error;
         compileMessage ||= (error as Error).message;
       }
     }
-    if (script === undefined) throw new Ended('compile', undefined, compileMessage);
+    if (script === undefined || chosen === undefined) throw new Ended('compile', undefined, compileMessage);
 
-    let value: Reference;
-    try {
-      value = (await script.run(lease.context.context, {
-        reference: true,
-        timeout: deadline.remaining(),
-      })) as Reference;
-    } catch (error) {
-      throw this.#classify(error, lease, deadline);
-    }
     const control = lease.context.control;
-    const invocation = control.apply(undefined, ['invoke', value.derefInto(), argsJson], {
-      timeout: deadline.remaining(),
-      result: { promise: true, copy: true },
-    });
-    // The guest has its own hold on the value now.
-    value.dispose();
+    const resultOptions = { timeout: deadline.remaining(), result: { promise: true, copy: true } } as const;
+    let invocation: Promise<unknown>;
+    if (chosen.entry) {
+      // Queued back to back on the isolate: the script only stores the entry, `invokeEntry` evaluates and calls it.
+      script.runIgnored(lease.context.context, { timeout: deadline.remaining() });
+      invocation = control.apply(undefined, ['invokeEntry', argsJson], resultOptions);
+    } else {
+      let value: Reference;
+      try {
+        value = (await script.run(lease.context.context, {
+          reference: true,
+          timeout: deadline.remaining(),
+        })) as Reference;
+      } catch (error) {
+        throw this.#classify(error, lease, deadline);
+      }
+      invocation = control.apply(undefined, ['invoke', value.derefInto(), argsJson], {
+        ...resultOptions,
+        timeout: deadline.remaining(),
+      });
+      // The guest has its own hold on the value now.
+      value.dispose();
+    }
     let settled = false;
     const settledSignal = invocation.then(
       () => (settled = true),
@@ -234,6 +248,8 @@ export class Invoker {
     );
     const timer = deadline.timer();
     try {
+      // Most functions settle without a timer: start firing timers only if this one has not settled soon.
+      await Promise.race([settledSignal, delay(FIRST_TICK_AFTER_MS)]);
       while (!settled) {
         const next = (await control.apply(undefined, ['tick'], {
           timeout: deadline.remaining(),
@@ -241,7 +257,7 @@ export class Invoker {
         })) as number;
         if (deadline.passed) break;
         if (settled || next === 0) continue;
-        const wake = next > 0 ? new Promise((resolve) => setTimeout(resolve, next)) : new Promise(() => {});
+        const wake = next > 0 ? delay(next) : new Promise(() => {});
         if ((await Promise.race([settledSignal, wake, timer.expired])) === 'expired') break;
       }
       if (!settled) {

@@ -276,7 +276,9 @@ export class IsolatePool {
     try {
       const control = (await entry.runtime.run(context, { reference: true })) as Control;
       const seed = crypto.randomBytes(32).toString('hex');
-      await control.apply(undefined, ['setup', seed, JSON.stringify(this.#options.guestLimits)], {});
+      const { logMaxEntries, logMaxBytes, resultMaxBytes } = this.#options.guestLimits;
+      // Queued ahead of any user code on this isolate; nothing waits for it (a failure leaves crypto refusing).
+      control.applyIgnored(undefined, ['setup', seed, logMaxEntries, logMaxBytes, resultMaxBytes]);
       return { context, control };
     } catch (error) {
       context.release();

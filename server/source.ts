@@ -2,13 +2,19 @@
 // `async function (event) {…}`), else statements whose completion value is the result, or an ES module
 // whose `export default` is rewritten (on acorn's syntax tree, never by text search) into a script.
 import * as acorn from 'acorn';
-import { FUNCTION_FILENAME } from './runtime/protocol';
+import { ENTRY_GLOBAL, FUNCTION_FILENAME } from './runtime/protocol';
 import { ProblemError } from './errors';
 
 export interface CompileCandidate {
   text: string;
   /** Lines the wrapper adds before the user's first line (passed to the engine as a negative lineOffset). */
   lineOffset: number;
+  /**
+   * The script only stores a function wrapping the user's code under ENTRY_GLOBAL, and the runtime's
+   * `invokeEntry` evaluates and calls it: one engine call for evaluate + invoke. Otherwise the script's
+   * completion value is what to invoke.
+   */
+  entry: boolean;
 }
 
 export interface PreparedSource {
@@ -17,6 +23,7 @@ export interface PreparedSource {
 }
 
 const DEFAULT_BINDING = '__isorun_default__';
+const ENTRY_ASSIGNMENT = `globalThis.${ENTRY_GLOBAL} = `;
 const MODULE_SYNTAX = /^\s*(?:export|import)\b(?!\s*[(.])/m;
 const PARSE_OPTIONS = { ecmaVersion: 'latest', locations: true, sourceType: 'script' } as const;
 
@@ -52,8 +59,8 @@ export function prepareSource(code: string): PreparedSource {
   }
   return {
     candidates: [
-      { text: `(\n${code}\n)`, lineOffset: -1 },
-      { text: code, lineOffset: 0 },
+      { text: `${ENTRY_ASSIGNMENT}() => (\n${code}\n);`, lineOffset: -1, entry: true },
+      { text: code, lineOffset: 0, entry: false },
     ],
   };
 }
@@ -122,7 +129,12 @@ function transformModule(code: string): CompileCandidate | undefined {
   for (const edit of edits.sort((a, b) => b.start - a.start)) {
     text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
   }
-  return { text: `"use strict";\n${text}\n;${defaultName}`, lineOffset: -1 };
+  // Module scope becomes function scope: module-level declarations stay out of the global object, as in a module.
+  return {
+    text: `${ENTRY_ASSIGNMENT}function () {"use strict";\n${text}\n;return ${defaultName};\n};`,
+    lineOffset: -1,
+    entry: true,
+  };
 }
 
 /**

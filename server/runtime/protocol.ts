@@ -38,12 +38,18 @@ export type Envelope = GuestLogs &
 
 /**
  * The guest bundle's completion value is `control(op, ...args)`:
- * - `setup(seedHex, limitsJson)` before any user code runs: 32 bytes of host entropy and the limits;
+ * - `setup(seedHex, logMaxEntries, logMaxBytes, resultMaxBytes)` before any user code runs: 32 bytes of host
+ *   entropy and the limits;
  * - `invoke(value, argsJson)` → Promise of the Envelope JSON: calls `value(...args)` if it is a function, awaits;
+ * - `invokeEntry(argsJson)` → the same for the function the user's wrapped code left under ENTRY_GLOBAL
+ *   (evaluating the code is then part of the invocation: one engine call instead of two);
  * - `tick()` fires at most one due timer: 0 when it fired one (tick again), else ms to the next timer, or -1;
  * - `logs()` → GuestLogs JSON, for invocations that ended without an envelope (timeout, top-level throw).
  */
-export type ControlOp = 'setup' | 'invoke' | 'tick' | 'logs';
+export type ControlOp = 'setup' | 'invoke' | 'invokeEntry' | 'tick' | 'logs';
+
+/** The global a wrapped user script stores its entry function under; `invokeEntry` takes it away before calling. */
+export const ENTRY_GLOBAL = '__isorun_entry__';
 
 /** Filename the guest runtime's frames carry in stacks; the host strips them from guest stacks. */
 export const RUNTIME_FILENAME = 'isorun:runtime';

@@ -72,7 +72,7 @@ t.test('the module transform works on the syntax tree', async (t) => {
   const [candidate] = prepareSource('const s = "export default";\nexport default s').candidates;
   t.equal(
     candidate!.text,
-    '"use strict";\nconst s = "export default";\nconst __isorun_default__ = s;\n;__isorun_default__',
+    'globalThis.__isorun_entry__ = function () {"use strict";\nconst s = "export default";\nconst __isorun_default__ = s;\n;return __isorun_default__;\n};',
   );
   t.equal(candidate!.lineOffset, -1);
   t.equal(prepareSource('(a) => a').candidates.length, 2, 'expression first, then statements');

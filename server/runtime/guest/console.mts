@@ -1,6 +1,6 @@
 // console.* for guests: formats like Node's console and keeps the messages, bounded by count and size.
 import type { GuestLimits, GuestLogs, LogEntry, LogLevel } from '../protocol.ts';
-import { lazyRequire } from './lazy-global.mts';
+import { lazyRequire, once } from './lazy-global.mts';
 import {
   ArrayPrototypeJoin,
   ArrayPrototypePush,
@@ -9,12 +9,11 @@ import {
   StringPrototypeSlice,
 } from './primordials.mts';
 
-const INSPECT_OPTIONS = { depth: 4, maxStringLength: 10_000, quoteStyle: 'single' } as const;
-
 const inspect = lazyRequire<typeof import('object-inspect')>(() => require('object-inspect'));
+const inspectOptions = once(() => ({ depth: 4, maxStringLength: 10_000, quoteStyle: 'single' }) as const);
 
 export const formatValue = (value: unknown): string =>
-  typeof value === 'string' ? value : inspect()(value, INSPECT_OPTIONS);
+  typeof value === 'string' ? value : inspect()(value, inspectOptions());
 
 /** Node's console formatting: `%s %d %i %f %j %o %O %c %%` in a leading string, then the rest separated by spaces. */
 export function formatLogArguments(args: readonly unknown[]): string {

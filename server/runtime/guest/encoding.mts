@@ -1,14 +1,17 @@
 // TextEncoder/TextDecoder (from @exodus/bytes) and atob/btoa (the HTML "forgiving-base64" algorithms).
-import { DOMException } from './dom-exception.mts';
-import { lazyRequire } from './lazy-global.mts';
+import { domException } from './dom-exception.mts';
+import { lazyRequire, once } from './lazy-global.mts';
 
 export const encodingLite = lazyRequire<typeof import('@exodus/bytes/encoding-lite.js')>(() =>
   require('@exodus/bytes/encoding-lite.js'),
 );
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const DECODE = new Int8Array(128).fill(-1);
-for (let index = 0; index < ALPHABET.length; index++) DECODE[ALPHABET.charCodeAt(index)] = index;
+const decodeTable = once(() => {
+  const table = new Int8Array(128).fill(-1);
+  for (let index = 0; index < ALPHABET.length; index++) table[ALPHABET.charCodeAt(index)] = index;
+  return table;
+});
 
 export function btoa(data: unknown): string {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'btoa': 1 argument required");
@@ -19,7 +22,7 @@ export function btoa(data: unknown): string {
     const b = index + 1 < text.length ? text.charCodeAt(index + 1) : 0;
     const c = index + 2 < text.length ? text.charCodeAt(index + 2) : 0;
     if (a > 0xff || b > 0xff || c > 0xff) {
-      throw new DOMException(
+      throw domException(
         'The string to be encoded contains characters outside of the Latin1 range.',
         'InvalidCharacterError',
       );
@@ -35,8 +38,9 @@ export function atob(data: unknown): string {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'atob': 1 argument required");
   let text = String(data).replace(/[\t\n\f\r ]/g, '');
   if (text.length % 4 === 0) text = text.replace(/==?$/, '');
-  const invalid = () => new DOMException('The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
+  const invalid = () => domException('The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
   if (text.length % 4 === 1) throw invalid();
+  const DECODE = decodeTable();
   let out = '';
   let buffer = 0;
   let bits = 0;

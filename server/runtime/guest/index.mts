@@ -1,9 +1,12 @@
 // The guest runtime: installs the web-standard globals into a fresh context and returns `control`,
 // through which the host sets the context up, invokes the function, fires timers and reads logs.
 // Guests never hold a host callback: everything here runs inside the guest, driven by the host.
-import type { ControlOp, GuestLimits } from '../protocol.ts';
+// It runs in every fresh context, so its top level only captures built-ins and defines globals: every
+// object behind a global (console, crypto, the timer queue, the log buffer…) is made on first use.
+import type { ControlOp, GuestLogs } from '../protocol.ts';
+import { ENTRY_GLOBAL } from '../protocol.ts';
 import { createConsole, LogBuffer } from './console.mts';
-import { DOMException } from './dom-exception.mts';
+import { DOMExceptionClass } from './dom-exception.mts';
 import { atob, btoa, encodingLite } from './encoding.mts';
 import { defineGlobal, defineLazyGlobal } from './lazy-global.mts';
 import {
@@ -14,21 +17,30 @@ import {
   PromisePrototypeThen,
   PromiseResolve,
   ReflectApply,
+  ReflectDeleteProperty,
   TypeErrorCtor,
 } from './primordials.mts';
-import { createCrypto, RandomSource } from './random.mts';
+import { createCrypto, createRandomSource, type RandomSource } from './random.mts';
 import { describeThrown, serializeResult } from './result.mts';
 import { structuredClone } from './structured-clone.mts';
 import { TimerQueue } from './timers.mts';
 import { installUrl } from './url.mts';
 
-let limits: GuestLimits = { logMaxEntries: 0, logMaxBytes: 0, resultMaxBytes: 0 };
-let logs = new LogBuffer(limits);
-const random = new RandomSource();
-const timers = new TimerQueue();
+let logMaxEntries = 0;
+let logMaxBytes = 0;
+let resultMaxBytes = 0;
+let seedHex: string | undefined;
+let logBuffer: LogBuffer | undefined;
+let randomSource: RandomSource | undefined;
+let timerQueue: TimerQueue | undefined;
 /** Rejects the running invocation: an exception escaped a timer or microtask callback. */
 let failInvocation: ((error: unknown) => void) | undefined;
 let pendingFailure: { error: unknown } | undefined;
+
+const logs = (): LogBuffer => (logBuffer ??= new LogBuffer({ logMaxEntries, logMaxBytes }));
+const timers = (): TimerQueue => (timerQueue ??= new TimerQueue());
+const random = (): RandomSource => (randomSource ??= createRandomSource(seedHex));
+const logSnapshot = (): GuestLogs => logBuffer?.snapshot() ?? { logs: [], logsTruncated: false };
 
 function reportUncaught(error: unknown): void {
   if (failInvocation !== undefined) failInvocation(error);
@@ -43,26 +55,25 @@ function runReported(callback: () => unknown): void {
   }
 }
 
-// WebAssembly memory is not counted against the memory cap; keep it out of reach until it is.
-delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
-defineGlobal('console', ObjectFreeze(createConsole(() => logs)));
+// Plain functions go on the global as they are (cheap); objects and classes are made on first access.
 defineGlobal('setTimeout', function setTimeout(callback: unknown, delay?: unknown, ...args: unknown[]): number {
-  return timers.setTimeout(callback, delay, args);
+  return timers().setTimeout(callback, delay, args);
 });
 defineGlobal('clearTimeout', function clearTimeout(id?: unknown): void {
-  timers.clearTimeout(id);
+  timerQueue?.clearTimeout(id);
 });
 defineGlobal('queueMicrotask', function queueMicrotask(callback: unknown): void {
   if (typeof callback !== 'function') throw new TypeErrorCtor('queueMicrotask: the callback must be a function');
   PromisePrototypeThen(PromiseResolve(undefined), () => runReported(() => ReflectApply(callback, undefined, [])));
 });
 defineGlobal('structuredClone', structuredClone);
-defineLazyGlobal('TextEncoder', () => encodingLite().TextEncoder);
-defineLazyGlobal('TextDecoder', () => encodingLite().TextDecoder);
 defineGlobal('atob', atob);
 defineGlobal('btoa', btoa);
-defineGlobal('DOMException', DOMException);
-defineGlobal('crypto', ObjectFreeze(createCrypto(random)));
+defineLazyGlobal('console', () => ObjectFreeze(createConsole(logs)));
+defineLazyGlobal('crypto', () => ObjectFreeze(createCrypto(random)));
+defineLazyGlobal('DOMException', DOMExceptionClass);
+defineLazyGlobal('TextEncoder', () => encodingLite().TextEncoder);
+defineLazyGlobal('TextDecoder', () => encodingLite().TextDecoder);
 installUrl();
 
 async function invoke(value: unknown, argsJson: string): Promise<string> {
@@ -75,32 +86,55 @@ async function invoke(value: unknown, argsJson: string): Promise<string> {
       if (pendingFailure !== undefined) reject(pendingFailure.error);
       PromisePrototypeThen(PromiseResolve(returned), resolve, reject);
     });
-    part = serializeResult(settled, limits.resultMaxBytes);
+    part = serializeResult(settled, resultMaxBytes);
   } catch (error) {
     part = { outcome: 'threw' as const, error: describeThrown(error) };
   }
-  return JSONStringify({ ...part, ...logs.snapshot() });
+  return JSONStringify({ ...part, ...logSnapshot() });
 }
 
-export function control(op: ControlOp, first?: unknown, second?: unknown): unknown {
+/** Evaluates the code the host left under ENTRY_GLOBAL (a function wrapping the user's code), then invokes. */
+function invokeEntry(argsJson: string): Promise<string> {
+  const entry = (globalThis as Record<string, unknown>)[ENTRY_GLOBAL];
+  ReflectDeleteProperty(globalThis, ENTRY_GLOBAL);
+  let value;
+  try {
+    if (typeof entry !== 'function') throw new TypeErrorCtor('isorun runtime: the code left no entry to invoke');
+    value = ReflectApply(entry, undefined, []);
+  } catch (error) {
+    return PromiseResolve(JSONStringify({ outcome: 'threw', error: describeThrown(error), ...logSnapshot() }));
+  }
+  return invoke(value, argsJson);
+}
+
+function control(op: ControlOp, ...args: unknown[]): unknown {
   switch (op) {
     case 'setup':
-      random.seed(first as string);
-      limits = JSONParse(second as string) as GuestLimits;
-      logs = new LogBuffer(limits);
+      seedHex = args[0] as string;
+      logMaxEntries = args[1] as number;
+      logMaxBytes = args[2] as number;
+      resultMaxBytes = args[3] as number;
       return undefined;
     case 'invoke':
-      return invoke(first, second as string);
+      return invoke(args[0], args[1] as string);
+    case 'invokeEntry':
+      return invokeEntry(args[0] as string);
     case 'tick':
+      if (timerQueue === undefined) return -1;
       try {
-        return timers.tick();
+        return timerQueue.tick();
       } catch (error) {
         reportUncaught(error);
         return 0;
       }
     case 'logs':
-      return JSONStringify(logs.snapshot());
+      return JSONStringify(logSnapshot());
     default:
       throw new TypeErrorCtor(`isorun runtime: unknown control operation ${String(op)}`);
   }
 }
+
+// The bundle's completion value: build-guest.mjs declares this variable around the bundle and returns it.
+declare let __isorunControl: unknown;
+// eslint-disable-next-line prefer-const -- assigned here, declared by the bundle's banner
+__isorunControl = control;

@@ -1,10 +1,12 @@
 // Built-ins captured when the runtime loads, before user code can replace them: the runtime's own paths
 // (logs, timers, the result envelope) keep working whatever the function does to globals and prototypes.
-const { bind, call } = Function.prototype;
+// Only loads and closures here: a bound function or an object costs more per fresh context than a closure.
+const ReflectApplyCaptured = Reflect.apply;
 /** `uncurry(Array.prototype.push)(array, item)`: a method callable without looking anything up later. */
-const uncurry = bind.bind(call) as <T, A extends unknown[], R>(
-  method: (this: T, ...args: A) => R,
-) => (self: T, ...args: A) => R;
+const uncurry =
+  <T, A extends unknown[], R>(method: (this: T, ...args: A) => R) =>
+  (self: T, ...args: A): R =>
+    ReflectApplyCaptured(method, self, args);
 
 export const JSONStringify = JSON.stringify;
 export const JSONParse = JSON.parse;
@@ -14,6 +16,7 @@ export const ObjectDefineProperty = Object.defineProperty;
 export const ObjectFreeze = Object.freeze;
 export const StringCtor = String;
 export const TypeErrorCtor = TypeError;
+export const ErrorCtor = Error;
 export const ArrayIsArray = Array.isArray;
 export const ArrayPrototypePush = uncurry(Array.prototype.push) as (array: unknown[], ...items: unknown[]) => number;
 export const ArrayPrototypeJoin = uncurry(Array.prototype.join) as (array: unknown[], separator: string) => string;
@@ -30,11 +33,14 @@ export const MapIteratorNext = uncurry(Object.getPrototypeOf(new Map().entries()
   iterator: IterableIterator<T>,
 ) => IteratorResult<T>;
 export const PromiseCtor = Promise;
-export const PromiseResolve = Promise.resolve.bind(Promise) as <T>(value: T) => Promise<Awaited<T>>;
+const PromiseResolveMethod = Promise.resolve;
+export const PromiseResolve = <T,>(value: T): Promise<Awaited<T>> =>
+  ReflectApplyCaptured(PromiseResolveMethod, PromiseCtor, [value]) as Promise<Awaited<T>>;
 export const PromisePrototypeThen = uncurry(Promise.prototype.then) as <T>(
   promise: Promise<T>,
   onFulfilled: (value: T) => unknown,
   onRejected?: (reason: unknown) => unknown,
 ) => Promise<unknown>;
-export const ReflectApply = Reflect.apply;
+export const ReflectApply = ReflectApplyCaptured;
 export const Uint8ArrayCtor = Uint8Array;
+export const ReflectDeleteProperty = Reflect.deleteProperty;

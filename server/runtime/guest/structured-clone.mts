@@ -1,5 +1,5 @@
 // structuredClone through @ungap/structured-clone, with the web's DataCloneError for what cannot be cloned.
-import { DOMException } from './dom-exception.mts';
+import { domException } from './dom-exception.mts';
 import { lazyRequire } from './lazy-global.mts';
 
 const ungap = lazyRequire<typeof import('@ungap/structured-clone')>(() => require('@ungap/structured-clone'));
@@ -7,13 +7,13 @@ const ungap = lazyRequire<typeof import('@ungap/structured-clone')>(() => requir
 export function structuredClone(value: unknown, options?: { transfer?: unknown[] }): unknown {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'structuredClone': 1 argument required");
   if (options?.transfer !== undefined && options.transfer.length > 0) {
-    throw new DOMException('structuredClone: transferring is not supported here', 'DataCloneError');
+    throw domException('structuredClone: transferring is not supported here', 'DataCloneError');
   }
   let records;
   try {
     records = ungap().serialize(value);
   } catch (error) {
-    if (error instanceof TypeError) throw new DOMException(`${error.message} could not be cloned.`, 'DataCloneError');
+    if (error instanceof TypeError) throw domException(`${error.message} could not be cloned.`, 'DataCloneError');
     throw error;
   }
   return ungap().deserialize(records);
