@@ -164,8 +164,30 @@ export class IsolatePool {
       reason = 'heap';
     }
     if (reason === undefined) this.#makeIdle(entry);
-    else this.#dispose(entry, reason);
+    else {
+      this.#dispose(entry, reason);
+      // A worn-out isolate is replaced off the request path, so that no invocation waits for a cold start.
+      if (reason === 'uses' || reason === 'heap') this.#replace(entry.memoryMb);
+    }
     this.#serveQueue();
+  }
+
+  /** Creates an isolate in the background and adds it to the pool idle, its first context being prepared. */
+  #replace(memoryMb: number): void {
+    if (this.#closed || this.#entries.size + this.#creating >= this.#options.maxIsolates) return;
+    this.#create(memoryMb).then(
+      (entry) => {
+        if (this.#closed) {
+          this.#dispose(entry, 'shutdown');
+          return;
+        }
+        this.#makeIdle(entry);
+        this.#serveQueue();
+      },
+      () => {
+        // Nothing waits for it: the next invocation that needs an isolate creates one (and reports the error).
+      },
+    );
   }
 
   /** Disposes an isolate whose invocation left it unusable (a host-side deadline passed with guest work pending). */
