@@ -61,14 +61,28 @@ std::shared_ptr<Snapshot> Snapshot::Build(Environment& env, std::vector<Snapshot
     return nullptr;
   }
   v8::Context::Scope context_scope(context);
-  std::vector<v8::Local<v8::UnboundScript>> compiled;
-  auto run = [&](const SnapshotScript& script, v8::Local<v8::UnboundScript>* unbound) {
+  // The caches are made right after compiling, before anything runs: functions that the scripts or the
+  // warm-up call often get tiered up to Sparkplug, and V8 11 keeps that mark in a cache made later, so
+  // every boot would allocate feedback for and baseline-compile each of them (measured: 4.9 ms instead
+  // of 2.9 ms to boot the bench library and create a context). With a warm-up, every function is
+  // compiled up front instead (a superset of what the warm-up compiles); the warm-up still runs, so
+  // that a failing one fails createSnapshot.
+  auto options = warmup.empty() ? v8::ScriptCompiler::kNoCompileOptions : v8::ScriptCompiler::kEagerCompile;
+  auto run = [&](SnapshotScript& script, bool cache) {
     RunGuard guard(env, timeout_ms);
     v8::TryCatch try_catch(isolate);
     v8::ScriptOrigin origin = Origin(isolate, script);
     v8::ScriptCompiler::Source source(Utf8(isolate, script.source), origin);
-    bool ok = v8::ScriptCompiler::CompileUnboundScript(isolate, &source).ToLocal(unbound) &&
-              !(*unbound)->BindToCurrentContext()->Run(context).IsEmpty();
+    v8::Local<v8::UnboundScript> unbound;
+    bool ok = v8::ScriptCompiler::CompileUnboundScript(isolate, &source,
+                                                       cache ? options : v8::ScriptCompiler::kNoCompileOptions)
+                  .ToLocal(&unbound);
+    if (ok && cache) {
+      std::unique_ptr<v8::ScriptCompiler::CachedData> data(v8::ScriptCompiler::CreateCodeCache(unbound));
+      script.cache = code_cache::Wrap(data->data, size_t(data->length), code_cache::SourceKeyUtf8(script.source));
+      script.v8_cache.assign(data->data, data->data + data->length);
+    }
+    ok = ok && !unbound->BindToCurrentContext()->Run(context).IsEmpty();
     if (ok) isolate->PerformMicrotaskCheckpoint();
     if (guard.timed_out()) {
       *error = "script '" + script.filename + "' ran past " + std::to_string(timeout_ms) + " ms";
@@ -84,26 +98,16 @@ std::shared_ptr<Snapshot> Snapshot::Build(Environment& env, std::vector<Snapshot
     }
     return true;
   };
-  for (const SnapshotScript& script : scripts) {
-    v8::Local<v8::UnboundScript> unbound;
-    if (!run(script, &unbound)) return nullptr;
-    compiled.push_back(unbound);
+  for (SnapshotScript& script : scripts) {
+    if (!run(script, true)) return nullptr;
   }
   if (!warmup.empty()) {
     SnapshotScript warm;
     warm.filename = "<warmup>";
     warm.source = warmup;
-    v8::Local<v8::UnboundScript> unbound;
-    if (!run(warm, &unbound)) return nullptr;
+    if (!run(warm, false)) return nullptr;
   }
-  // Made after the warm-up, the caches hold the functions it compiled.
   auto snapshot = std::make_shared<Snapshot>();
-  for (size_t i = 0; i < scripts.size(); ++i) {
-    std::unique_ptr<v8::ScriptCompiler::CachedData> cache(v8::ScriptCompiler::CreateCodeCache(compiled[i]));
-    scripts[i].cache =
-        code_cache::Wrap(cache->data, size_t(cache->length), code_cache::SourceKeyUtf8(scripts[i].source));
-    scripts[i].v8_cache.assign(cache->data, cache->data + cache->length);
-  }
   snapshot->scripts_ = std::move(scripts);
   return snapshot;
 }

@@ -1,6 +1,6 @@
-// isorun's snapshot: a versioned, checksummed bundle of scripts and the code cache V8 produced
-// after they and a warm-up ran. V8 startup snapshots cannot be per isolate on stock Node (one shared
-// read-only heap), so an isolate "boots" from this by replaying the scripts with the cache.
+// isorun's snapshot: a versioned, checksummed bundle of scripts and their V8 code cache. V8 startup
+// snapshots cannot be per isolate on stock Node (one shared read-only heap), so an isolate "boots"
+// from this by replaying the scripts with the cache.
 #pragma once
 
 #include <cstdint>
@@ -24,8 +24,8 @@ struct SnapshotScript {
 
 class Snapshot : public ContextSetup {
  public:
-  // Runs `scripts` then `warmup` in a fresh context of `env` (each bounded by `timeout_ms`) and
-  // captures the code cache. Null with *error naming the failing script and line.
+  // Compiles and caches `scripts`, then runs them and `warmup` in a fresh context of `env` (each
+  // bounded by `timeout_ms`). Null with *error naming the failing script and line.
   static std::shared_ptr<Snapshot> Build(Environment& env, std::vector<SnapshotScript> scripts,
                                          const std::string& warmup, uint64_t timeout_ms, std::string* error);
   // Verifies and reads a bundle. Null with *error saying what is wrong.
