@@ -72,6 +72,10 @@ void Environment::Initialize() {
   // CPU per invocation than with a sixteenth). Idle isolates stay small: pages are committed as needed.
   size_t young = std::clamp<size_t>(limit / 4, size_t{1} << 20, size_t{32} << 20);
   params.constraints.set_max_young_generation_size_in_bytes(young);
+  // It starts at 1 MB and grows as survivals demand: committing V8's default initial size made every
+  // new isolate ~5% slower to create (new isolate + context + run + dispose: 1.54 → 1.46 ms), and the
+  // server's context churn measured the same either way.
+  params.constraints.set_initial_young_generation_size_in_bytes(std::min(young, size_t{1} << 20));
   params.constraints.set_max_old_generation_size_in_bytes(limit - young);
   {
     std::lock_guard<std::mutex> lifecycle(LifecycleMutex());
@@ -239,6 +243,46 @@ void Environment::ProcessReleases() {
   }
 }
 
+namespace {
+
+// The guards' code cache, made by the first isolate that compiles them and shared by every later one:
+// parsing the guards cost ~0.1 ms per new isolate (7% of new isolate + context + run + dispose). Our
+// own constant source, never a client's; made right after compiling, before anything ran.
+std::mutex guards_cache_mutex;
+std::vector<uint8_t> guards_cache;
+
+}  // namespace
+
+v8::Local<v8::UnboundScript> Environment::CompileGuards(v8::Isolate* isolate) {
+  v8::EscapableHandleScope scope(isolate);
+  v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "isorun:guards"));
+  v8::Local<v8::String> text = v8::String::NewFromUtf8(isolate, kBuiltinGuards).ToLocalChecked();
+  std::vector<uint8_t> cache;
+  {
+    std::lock_guard<std::mutex> lock(guards_cache_mutex);
+    cache = guards_cache;
+  }
+  v8::Local<v8::UnboundScript> guards;
+  if (!cache.empty()) {
+    // V8 does not take ownership of the bytes (BufferNotOwned); `cache` outlives the compile.
+    v8::ScriptCompiler::Source source(text, origin,
+                                      new v8::ScriptCompiler::CachedData(cache.data(), int(cache.size())));
+    if (!v8::ScriptCompiler::CompileUnboundScript(isolate, &source, v8::ScriptCompiler::kConsumeCodeCache)
+             .ToLocal(&guards)) {
+      return {};
+    }
+    return scope.Escape(guards);
+  }
+  v8::ScriptCompiler::Source source(text, origin);
+  if (!v8::ScriptCompiler::CompileUnboundScript(isolate, &source).ToLocal(&guards)) return {};
+  std::unique_ptr<v8::ScriptCompiler::CachedData> made(v8::ScriptCompiler::CreateCodeCache(guards));
+  if (made != nullptr && made->length > 0) {
+    std::lock_guard<std::mutex> lock(guards_cache_mutex);
+    if (guards_cache.empty()) guards_cache.assign(made->data, made->data + made->length);
+  }
+  return scope.Escape(guards);
+}
+
 v8::Local<v8::Context> Environment::NewContext() {
   v8::EscapableHandleScope scope(isolate_);
   v8::Local<v8::Context> context = v8::Context::New(isolate_);
@@ -249,10 +293,8 @@ v8::Local<v8::Context> Environment::NewContext() {
     return {};
   }
   if (guards_.IsEmpty()) {
-    v8::ScriptOrigin origin(isolate_, v8::String::NewFromUtf8Literal(isolate_, "isorun:guards"));
-    v8::ScriptCompiler::Source source(v8::String::NewFromUtf8(isolate_, kBuiltinGuards).ToLocalChecked(), origin);
-    v8::Local<v8::UnboundScript> guards;
-    if (!v8::ScriptCompiler::CompileUnboundScript(isolate_, &source).ToLocal(&guards)) return {};
+    v8::Local<v8::UnboundScript> guards = CompileGuards(isolate_);
+    if (guards.IsEmpty()) return {};
     guards_.Reset(isolate_, guards);
   }
   if (guards_.Get(isolate_)->BindToCurrentContext()->Run(context).IsEmpty()) return {};

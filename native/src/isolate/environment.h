@@ -182,6 +182,7 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   v8::Global<v8::Context> default_context_;
   std::vector<v8::Global<v8::UnboundScript>> setup_scripts_;
   v8::Global<v8::UnboundScript> guards_;
+  static v8::Local<v8::UnboundScript> CompileGuards(v8::Isolate* isolate);
   std::unordered_map<uint64_t, std::unique_ptr<Suspended>> suspended_;
   std::unordered_map<Owned*, std::unique_ptr<Owned>> owned_;
   std::vector<v8::Global<v8::FunctionTemplate>> templates_;
