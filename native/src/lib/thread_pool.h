@@ -2,6 +2,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -33,6 +34,14 @@ class ThreadPool {
   std::deque<std::function<void()>> jobs_;
   std::vector<pthread_t> threads_;
   size_t idle_ = 0;
+  // Threads polling for work before they sleep; changed under mutex_ only.
+  size_t spinning_ = 0;
+  // Whether spinning pays: +1 per spin that found work, -4 per spin that did not (so it keeps spinning
+  // while at least 4 of 5 spins find work); under mutex_.
+  int spin_score_ = 0;
+  unsigned sleeps_ = 0;
+  // jobs_.size(), readable without the mutex by spinning threads.
+  std::atomic<size_t> queued_{0};
   bool stopping_ = false;
   bool joined_ = false;
 };
