@@ -57,7 +57,7 @@ export const ConfigSchema = Type.Object(
       description: 'Isolates created at start (with the default memory cap) and kept warm.',
     }),
     poolMaxIsolates: Type.Integer({
-      default: 8,
+      default: 32,
       minimum: 1,
       maximum: 256,
       description: 'Most isolates alive at once; further invocations wait in the queue.',

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.."
 PORT=${PORT:-8095}
 AC=bench/node_modules/autocannon/autocannon.js
 out=$(mktemp -d)
-ISORUN_PORT=$PORT ISORUN_LOG_LEVEL=warn node --no-node-snapshot dist/server/main.js > /dev/null 2>&1 &
+env ISORUN_PORT=$PORT ISORUN_LOG_LEVEL=warn ${EXTRA_ENV:-} node --no-node-snapshot dist/server/main.js > /dev/null 2>&1 &
 server=$!
 sleep 3
 post() { node $AC -c "$1" -d 20 -m POST -H content-type=application/json -b "$2" "http://127.0.0.1:$PORT/run" > "$out/$3.txt" 2>&1 & }

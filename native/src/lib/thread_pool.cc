@@ -1,30 +1,89 @@
 #include "lib/thread_pool.h"
 
 #include <algorithm>
-#include <chrono>
 #include <stdexcept>
 
 #include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace isorun {
 
-ThreadPool::ThreadPool(size_t threads, size_t stack_bytes) {
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, stack_bytes);
+namespace {
+
+// A job that has run this long no longer counts against the pool's size: when work waits and fewer
+// than `threads` threads run short jobs, the pool starts one more thread. A guest that spins until its
+// timeout then costs its own time, not the wait of every other isolate's calls behind it.
+constexpr auto kSlice = std::chrono::milliseconds(2);
+// A job past its slice also runs at this nice value, so that short jobs, and Node's own thread, win
+// the CPU from guests that compute for long (CFS weighs nice 10 about a tenth of nice 0).
+constexpr int kLongJobNice = 19;
+// How often the monitor looks while jobs run, and how long after the last job it keeps looking.
+constexpr auto kMonitorPeriod = std::chrono::milliseconds(2);
+constexpr auto kMonitorLinger = std::chrono::milliseconds(200);
+// An extra thread idle this long exits.
+constexpr auto kExtraLinger = std::chrono::seconds(1);
+constexpr size_t kMaxExtra = 64;
+
+// How long a thread that ran out of work polls for more before it sleeps: a caller that awaits one
+// result and posts the next (back-to-back engine calls) finds it awake, which saves a futex wake on
+// both sides (async round trip 21 → 14 µs). A spin that finds nothing burns up to this much CPU, so
+// threads spin only while most spins find work, and otherwise try again once in a while.
+constexpr auto kSpin = std::chrono::microseconds(50);
+constexpr int kHit = 1, kMiss = 4, kScoreLimit = 64;
+constexpr unsigned kProbeEvery = 32;
+
+}  // namespace
+
+ThreadPool::ThreadPool(size_t threads, size_t stack_bytes) : base_(threads), stack_bytes_(stack_bytes) {
+  std::unique_lock<std::mutex> lock(mutex_);
   for (size_t i = 0; i < threads; ++i) {
-    pthread_t thread;
-    if (pthread_create(&thread, &attr, &ThreadPool::Main, this) != 0) {
-      pthread_attr_destroy(&attr);
+    if (!Spawn(false)) {
+      lock.unlock();
       Stop();
       throw std::runtime_error("isorun: could not start an engine thread");
     }
-    threads_.push_back(thread);
   }
-  pthread_attr_destroy(&attr);
+  if (pthread_create(&monitor_, nullptr, &ThreadPool::MonitorMain, this) != 0) {
+    lock.unlock();
+    Stop();
+    throw std::runtime_error("isorun: could not start the engine's pool monitor");
+  }
+  monitor_started_ = true;
 }
 
 ThreadPool::~ThreadPool() { Stop(); }
+
+bool ThreadPool::Spawn(bool extra) {
+  auto worker = std::make_unique<Worker>();
+  worker->pool = this;
+  worker->extra = extra;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, stack_bytes_);
+  bool started = pthread_create(&worker->thread, &attr, &ThreadPool::Main, worker.get()) == 0;
+  pthread_attr_destroy(&attr);
+  if (started) workers_.push_back(std::move(worker));
+  return started;
+}
+
+void ThreadPool::ReapExited() {
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    if ((*it)->exited) {
+      // It set `exited` as its last act under the mutex: the join does not wait on us.
+      pthread_join((*it)->thread, nullptr);
+      it = workers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+size_t ThreadPool::live() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return size_t(std::count_if(workers_.begin(), workers_.end(), [](const auto& w) { return !w->exited; }));
+}
 
 void ThreadPool::Post(std::function<void()> job) {
   std::unique_lock<std::mutex> lock(mutex_);
@@ -39,6 +98,7 @@ void ThreadPool::Post(std::function<void()> job) {
 }
 
 void ThreadPool::Stop() {
+  std::vector<pthread_t> threads;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (joined_) return;
@@ -46,44 +106,107 @@ void ThreadPool::Stop() {
     joined_ = true;
   }
   wake_.notify_all();
-  for (pthread_t thread : threads_) pthread_join(thread, nullptr);
+  monitor_wake_.notify_all();
+  if (monitor_started_) pthread_join(monitor_, nullptr);
+  {
+    // The monitor is gone, so nobody spawns any more.
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& worker : workers_) threads.push_back(worker->thread);
+  }
+  for (pthread_t thread : threads) pthread_join(thread, nullptr);
+  std::lock_guard<std::mutex> lock(mutex_);
+  workers_.clear();
 }
 
-void* ThreadPool::Main(void* self) {
-  static_cast<ThreadPool*>(self)->Loop();
+void* ThreadPool::Main(void* worker) {
+  auto* self = static_cast<Worker*>(worker);
+  self->pool->Loop(self);
   return nullptr;
 }
 
-void ThreadPool::Loop() {
-  // How long a thread that ran out of work polls for more before it sleeps: a caller that awaits one
-  // result and posts the next (back-to-back engine calls) finds it awake, which saves a futex wake on
-  // both sides (async round trip 21 → 14 µs). A spin that finds nothing burns up to this much CPU, so
-  // threads spin only while most spins find work, and otherwise try again once in a while.
-  constexpr auto kSpin = std::chrono::microseconds(50);
-  constexpr int kHit = 1, kMiss = 4, kScoreLimit = 64;
-  constexpr unsigned kProbeEvery = 32;
+void* ThreadPool::MonitorMain(void* self) {
+  static_cast<ThreadPool*>(self)->Monitor();
+  return nullptr;
+}
+
+void ThreadPool::Monitor() {
   std::unique_lock<std::mutex> lock(mutex_);
+  last_busy_ = Clock::now();
+  while (!stopping_) {
+    auto now = Clock::now();
+    if (running_ > 0 || !jobs_.empty()) last_busy_ = now;
+    if (now - last_busy_ > kMonitorLinger) {
+      // Nothing ran for a while: sleep until a thread starts a job (it wakes us).
+      ReapExited();
+      monitor_parked_ = true;
+      monitor_wake_.wait(lock);
+      monitor_parked_ = false;
+      last_busy_ = Clock::now();
+      continue;
+    }
+    monitor_wake_.wait_for(lock, kMonitorPeriod);
+    if (!stopping_) Watch();
+  }
+}
+
+void ThreadPool::Watch() {
+  ReapExited();
+  auto now = Clock::now();
+  size_t short_running = 0;
+  size_t alive = 0;
+  size_t base_alive = 0;
+  for (const auto& worker : workers_) {
+    if (worker->exited) continue;
+    ++alive;
+    if (!worker->extra) ++base_alive;
+    if (!worker->running) continue;
+    if (now - worker->job_started < kSlice) {
+      ++short_running;
+    } else if (!worker->demoted && setpriority(PRIO_PROCESS, id_t(worker->tid), kLongJobNice) == 0) {
+      worker->demoted = true;
+    }
+  }
+  // A base thread that could not get its priority back retired: replace it (from here, at full priority).
+  while (base_alive < base_ && Spawn(false)) ++base_alive, ++alive;
+  bool waiting = !jobs_.empty() && idle_ == 0 && spinning_ == 0;
+  if (waiting && short_running < base_ && alive < base_ + kMaxExtra) Spawn(true);
+}
+
+void ThreadPool::Loop(Worker* self) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  self->tid = long(syscall(SYS_gettid));
   bool spun = false;
   for (;;) {
     if (!jobs_.empty()) {
       std::function<void()> job = std::move(jobs_.front());
       jobs_.pop_front();
       queued_.store(jobs_.size(), std::memory_order_release);
+      self->running = true;
+      self->job_started = Clock::now();
+      ++running_;
+      if (monitor_parked_) monitor_wake_.notify_one();
       lock.unlock();
       job();
+      job = nullptr;
       lock.lock();
+      --running_;
+      self->running = false;
       spun = false;
+      if (self->demoted) {
+        // Raising a priority back needs CAP_SYS_NICE (or RLIMIT_NICE); without it the thread retires and
+        // the monitor starts a fresh one at full priority.
+        if (setpriority(PRIO_PROCESS, 0, 0) != 0) break;
+        self->demoted = false;
+      }
       continue;
     }
-    if (stopping_) return;
+    if (stopping_) break;
     if (!spun && (spin_score_ >= 0 || ++sleeps_ % kProbeEvery == 0)) {
       spun = true;
       ++spinning_;
       lock.unlock();
-      auto until = std::chrono::steady_clock::now() + kSpin;
-      while (queued_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < until) {
-        sched_yield();
-      }
+      auto until = Clock::now() + kSpin;
+      while (queued_.load(std::memory_order_acquire) == 0 && Clock::now() < until) sched_yield();
       lock.lock();
       --spinning_;
       spin_score_ =
@@ -91,10 +214,17 @@ void ThreadPool::Loop() {
       continue;
     }
     ++idle_;
-    wake_.wait(lock);
-    --idle_;
+    if (self->extra) {
+      bool woken = wake_.wait_for(lock, kExtraLinger, [this] { return !jobs_.empty() || stopping_; });
+      --idle_;
+      if (!woken) break;
+    } else {
+      wake_.wait(lock);
+      --idle_;
+    }
     spun = false;
   }
+  self->exited = true;
 }
 
 }  // namespace isorun

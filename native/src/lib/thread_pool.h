@@ -1,12 +1,16 @@
-// A fixed set of worker threads with large stacks that run posted jobs in FIFO order.
+// A set of worker threads with large stacks that run posted jobs in FIFO order: `threads` of them, plus
+// one more for each job that has run past a time slice while work waits; such long jobs run at a lower
+// CPU priority (see thread_pool.cc).
 #pragma once
 
 #include <pthread.h>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -23,17 +27,49 @@ class ThreadPool {
   void Post(std::function<void()> job);
   // Runs every job already queued, then joins the threads. Idempotent.
   void Stop();
-  size_t size() const { return threads_.size(); }
+  // The configured number of threads (the pool adds more only while jobs run long).
+  size_t size() const { return base_; }
+  // Threads alive now, the extra ones included.
+  size_t live() const;
 
  private:
-  static void* Main(void* self);
-  void Loop();
+  using Clock = std::chrono::steady_clock;
+  struct Worker {
+    ThreadPool* pool = nullptr;
+    pthread_t thread{};
+    bool extra = false;
+    bool running = false;
+    bool exited = false;
+    // Running a long job at a lower CPU priority (see thread_pool.cc).
+    bool demoted = false;
+    long tid = 0;
+    Clock::time_point job_started;
+  };
 
-  std::mutex mutex_;
+  static void* Main(void* worker);
+  static void* MonitorMain(void* self);
+  void Loop(Worker* self);
+  void Monitor();
+  // Under mutex_: starts a thread; false if it could not.
+  bool Spawn(bool extra);
+  // Under mutex_: joins the threads that have exited.
+  void ReapExited();
+  // Under mutex_: lowers the priority of jobs past their slice; starts threads where work waits.
+  void Watch();
+
+  const size_t base_;
+  const size_t stack_bytes_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable monitor_wake_;
   std::deque<std::function<void()>> jobs_;
-  std::vector<pthread_t> threads_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  pthread_t monitor_{};
+  bool monitor_started_ = false;
+  bool monitor_parked_ = false;
+  Clock::time_point last_busy_;
   size_t idle_ = 0;
+  size_t running_ = 0;
   // Threads polling for work before they sleep; changed under mutex_ only.
   size_t spinning_ = 0;
   // Whether spinning pays: +1 per spin that found work, -4 per spin that did not (so it keeps spinning
