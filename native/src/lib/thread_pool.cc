@@ -12,12 +12,15 @@ namespace isorun {
 
 namespace {
 
-// A job that has run this long no longer counts against the pool's size: when work waits and fewer
-// than `threads` threads run short jobs, the pool starts one more thread. A guest that spins until its
-// timeout then costs its own time, not the wait of every other isolate's calls behind it.
-constexpr auto kSlice = std::chrono::milliseconds(2);
-// A job past its slice also runs at this nice value, so that short jobs, and Node's own thread, win
-// the CPU from guests that compute for long (CFS weighs nice 10 about a tenth of nice 0).
+// A job that has used this much CPU (or been running this long, blocked) no longer counts against the
+// pool's size: when work waits and fewer than `threads` threads run short jobs, the pool starts one
+// more thread. A guest that spins until its timeout then costs its own time, not the wait of every
+// other isolate's calls behind it. CPU time, so that short jobs the OS preempted on a busy machine do
+// not count as long.
+constexpr int64_t kSliceNs = 2'000'000;
+constexpr auto kBlockedSlice = std::chrono::milliseconds(50);
+// A job past its CPU slice also runs at this nice value, so that short jobs, and Node's own thread,
+// win the CPU from guests that compute for long (CFS weighs nice 19 at 1/70 of nice 0).
 constexpr int kLongJobNice = 19;
 // How often the monitor looks while jobs run, and how long after the last job it keeps looking.
 constexpr auto kMonitorPeriod = std::chrono::milliseconds(2);
@@ -160,9 +163,19 @@ void ThreadPool::Watch() {
     ++alive;
     if (!worker->extra) ++base_alive;
     if (!worker->running) continue;
-    if (now - worker->job_started < kSlice) {
+    // CPU time, not wall time: a short job that the OS preempted (the machine is busy) is not long.
+    timespec cpu{};
+    int64_t cpu_ns = clock_gettime(worker->cpu_clock, &cpu) == 0 ? int64_t(cpu.tv_sec) * 1000000000 + cpu.tv_nsec : 0;
+    if (worker->job_seen != worker->job) {
+      worker->job_seen = worker->job;
+      worker->job_cpu_base_ns = cpu_ns;
+    }
+    bool long_cpu = cpu_ns - worker->job_cpu_base_ns >= kSliceNs;
+    // A job blocked without using CPU (Atomics.wait) still holds its thread.
+    bool long_wall = now - worker->job_started >= kBlockedSlice;
+    if (!long_cpu && !long_wall) {
       ++short_running;
-    } else if (!worker->demoted && setpriority(PRIO_PROCESS, id_t(worker->tid), kLongJobNice) == 0) {
+    } else if (long_cpu && !worker->demoted && setpriority(PRIO_PROCESS, id_t(worker->tid), kLongJobNice) == 0) {
       worker->demoted = true;
     }
   }
@@ -175,6 +188,7 @@ void ThreadPool::Watch() {
 void ThreadPool::Loop(Worker* self) {
   std::unique_lock<std::mutex> lock(mutex_);
   self->tid = long(syscall(SYS_gettid));
+  pthread_getcpuclockid(pthread_self(), &self->cpu_clock);
   bool spun = false;
   for (;;) {
     if (!jobs_.empty()) {
@@ -183,6 +197,7 @@ void ThreadPool::Loop(Worker* self) {
       queued_.store(jobs_.size(), std::memory_order_release);
       self->running = true;
       self->job_started = Clock::now();
+      ++self->job;
       ++running_;
       if (monitor_parked_) monitor_wake_.notify_one();
       lock.unlock();

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
+#include <ctime>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -43,6 +45,11 @@ class ThreadPool {
     // Running a long job at a lower CPU priority (see thread_pool.cc).
     bool demoted = false;
     long tid = 0;
+    clockid_t cpu_clock{};
+    // Counts the jobs this thread started; the monitor notes the CPU time at the first tick of each.
+    uint64_t job = 0;
+    uint64_t job_seen = 0;
+    int64_t job_cpu_base_ns = 0;
     Clock::time_point job_started;
   };
 
