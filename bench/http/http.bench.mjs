@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { benchDir } from '../lib/impls.mjs';
 import { sleep } from '../lib/measure.mjs';
 import { formatTable } from '../lib/report.mjs';
+import { pacedLoad, percentile } from './paced-load.mjs';
 
 const autocannon = createRequire(import.meta.url)('autocannon');
 
@@ -15,6 +16,8 @@ const HOST = '127.0.0.1';
 const CONNECTIONS = 50;
 const BODY = JSON.stringify({ code: '(a,b)=>a+b', args: [1, 2] });
 const READY_TIMEOUT_MS = 20_000;
+/** The issue's fixed rate for the latency target. */
+const FIXED_RATE = 1000;
 const NODE = [process.execPath, '--no-node-snapshot'];
 
 /** isorun's server entry: ISORUN_SERVER, else the compiled server of this checkout. */
@@ -100,7 +103,7 @@ async function waitUntilServing(url, child) {
   throw new Error(`not serving after ${READY_TIMEOUT_MS / 1000} s (${lastError?.cause?.code ?? lastError?.message})`);
 }
 
-function load(url, seconds) {
+function load(url, seconds, overallRate) {
   return autocannon({
     url,
     method: 'POST',
@@ -108,7 +111,34 @@ function load(url, seconds) {
     body: BODY,
     connections: CONNECTIONS,
     duration: seconds,
+    ...(overallRate === undefined ? {} : { overallRate }),
   });
+}
+
+/** Latency rows at FIXED_RATE: autocannon's `-R` (per-second bursts) and the paced open-loop client. */
+async function fixedRate(url, seconds) {
+  const bursts = await load(url, seconds, FIXED_RATE);
+  const paced = await pacedLoad({ url, body: BODY, rate: FIXED_RATE, seconds, connections: CONNECTIONS });
+  const pacedFailures = paced.failed > 0 ? `${paced.failed} failed` : undefined;
+  return [
+    {
+      metric: `latency at ${FIXED_RATE} req/s, autocannon -R`,
+      unit: 'ns',
+      median: bursts.latency.p50 * 1e6,
+      p99: bursts.latency.p99 * 1e6,
+      n: bursts.requests.total,
+      note: 'each connection sends its share of the second at once: a 50-connection burst every second',
+    },
+    {
+      metric: `latency at ${FIXED_RATE} req/s, paced`,
+      unit: 'ns',
+      median: percentile(paced.latenciesMs, 0.5) * 1e6,
+      p99: percentile(paced.latenciesMs, 0.99) * 1e6,
+      n: paced.sent,
+      outcome: pacedFailures,
+      note: 'open loop, one request every 1 ms, latency from its scheduled time (http/paced-load.mjs)',
+    },
+  ];
 }
 
 async function stop(child) {
@@ -143,6 +173,7 @@ async function measure(target, { seconds, warmupSeconds }) {
     }
     await load(url, warmupSeconds);
     const result = await load(url, seconds);
+    const fixed = await fixedRate(url, seconds);
     const failures = result.non2xx + result.errors + result.timeouts;
     const outcome =
       failures > 0 ? `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` : undefined;
@@ -162,6 +193,7 @@ async function measure(target, { seconds, warmupSeconds }) {
         p99: result.latency.p99 * 1e6,
         n: result.requests.total,
       },
+      ...fixed,
     ];
   } catch (error) {
     const detail = stderr.trim().split('\n').at(-1) ?? '';
@@ -174,7 +206,11 @@ async function measure(target, { seconds, warmupSeconds }) {
 export const HTTP_BENCH = {
   name: 'http-run',
   title: `POST /run {"code":"(a,b)=>a+b","args":[1,2]}, ${CONNECTIONS} connections`,
-  targets: {},
+  targets: {
+    throughput: { ratioMin: 1.6 },
+    [`latency at ${FIXED_RATE} req/s, autocannon -R`]: { p99Max: 5e6 },
+    [`latency at ${FIXED_RATE} req/s, paced`]: { p99Max: 5e6 },
+  },
 };
 
 /** Runs every target in turn; unavailable ones (isorun not built) are skipped with a message. */
@@ -188,7 +224,9 @@ export async function runHttpSuite({ quick = false, onProgress = () => {} } = {}
       onProgress(`  ${missing}: skipped`);
       continue;
     }
-    onProgress(`  … ${HTTP_BENCH.name} / ${target.impl} (${warmupSeconds} s warm-up + ${seconds} s)`);
+    onProgress(
+      `  … ${HTTP_BENCH.name} / ${target.impl} (${warmupSeconds} s warm-up + ${seconds} s, then 2 × ${seconds} s at ${FIXED_RATE} req/s)`,
+    );
     for (const row of await measure(target, { seconds, warmupSeconds })) {
       rows.push({ bench: HTTP_BENCH.name, title: HTTP_BENCH.title, impl: target.impl, ...row });
     }

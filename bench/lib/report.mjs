@@ -41,6 +41,8 @@ const isMeasured = (row) => typeof row.median === 'number' && !Number.isNaN(row.
 function describeTarget(target, unit) {
   if (target === undefined) return '';
   if (target.ratioMax !== undefined) return `≤ ${target.ratioMax}× peer`;
+  if (target.ratioMin !== undefined) return `≥ ${target.ratioMin}× peer`;
+  if (target.p99Max !== undefined) return `p99 ≤ ${formatValue(target.p99Max, unit)}`;
   if (target.max !== undefined) return `≤ ${formatValue(target.max, unit)}`;
   if (target.min !== undefined) return `≥ ${formatValue(target.min, unit)}`;
   return '';
@@ -53,6 +55,11 @@ export function verdict(row, target) {
     if (row.ratio === undefined) return '';
     return row.ratio <= target.ratioMax ? 'met' : 'MISSED';
   }
+  if (target.ratioMin !== undefined) {
+    if (row.ratio === undefined) return '';
+    return row.ratio >= target.ratioMin ? 'met' : 'MISSED';
+  }
+  if (target.p99Max !== undefined) return typeof row.p99 === 'number' && row.p99 <= target.p99Max ? 'met' : 'MISSED';
   if (target.max !== undefined) return row.median <= target.max ? 'met' : 'MISSED';
   if (target.min !== undefined) return row.median >= target.min ? 'met' : 'MISSED';
   return '';
