@@ -46,19 +46,24 @@ const LAZY_LIBRARIES = [
   'whatwg-url',
 ];
 
+/** What both builds share: one CommonJS-style script for a bare V8 context. */
+const COMMON = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'neutral',
+  mainFields: ['main', 'module'],
+  target: 'es2022',
+  minifySyntax: true,
+  legalComments: 'inline',
+  logLevel: 'warning',
+};
+
 async function bundleLibrary(specifier) {
   const result = await build({
+    ...COMMON,
     stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: root, loader: 'js' },
     write: false,
-    bundle: true,
-    format: 'cjs',
-    platform: 'neutral',
-    mainFields: ['main', 'module'],
-    target: 'es2022',
-    minifySyntax: true,
-    legalComments: 'inline',
     plugins: [noNodeUtil, utf8OnlyEncodings],
-    logLevel: 'warning',
   });
   return result.outputFiles[0].text;
 }
@@ -82,18 +87,11 @@ const lazyLibraries = {
 };
 
 await build({
+  ...COMMON,
   entryPoints: [path.join(root, 'server', 'runtime', 'guest', 'index.mts')],
   outfile: GUEST_BUNDLE,
-  bundle: true,
-  format: 'cjs',
-  platform: 'neutral',
-  mainFields: ['main', 'module'],
-  target: 'es2022',
-  minifySyntax: true,
-  legalComments: 'inline',
   // index.mts assigns `control` to __isorunControl; the script's completion value is that function.
   banner: { js: '(function () {\n"use strict";\nvar __isorunControl;' },
   footer: { js: 'return __isorunControl;\n})()' },
   plugins: [lazyLibraries],
-  logLevel: 'warning',
 });
