@@ -1,7 +1,7 @@
 // Pins: guests that compute for long do not hold back other isolates' calls. More looping runs than
 // the engine has threads, then a trivial run on another isolate: it settles while the loops still
 // run (the pool starts another thread for waiting work once the running jobs pass their time slice),
-// and on Linux the threads running those long jobs drop to nice 19 while they do. isorun only:
+// and on Linux the threads running those long jobs drop to nice 10 while they do. isorun only:
 // isolated-vm runs async calls on libuv's four threads and makes the trivial run wait.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,7 +35,7 @@ t.test('a trivial run settles while more long runs than threads are still runnin
       .finally(() => loopsSettled++),
   );
   await new Promise((resolve) => setTimeout(resolve, 100));
-  if (os.platform() === 'linux') t.ok(threadNiceValues().includes(19), 'long jobs run at nice 19');
+  if (os.platform() === 'linux') t.ok(threadNiceValues().includes(10), 'long jobs run at nice 10');
   const last = isolates[loops]!;
   t.equal(await last.compileScriptSync('1 + 1').run(contexts[loops]!), 2);
   t.equal(loopsSettled, 0, 'the trivial run did not wait for the loops');

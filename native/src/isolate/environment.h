@@ -95,7 +95,8 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
 
   // Stops any run, cancels queued work and frees the isolate. Any thread not holding the lock.
   void Dispose();
-  bool disposed() const { return disposing_.load(); }
+  // True from the moment the memory limit was hit: the isolate is being torn down, whatever thread does it.
+  bool disposed() const { return disposing_.load() || memory_exceeded_.load(); }
   // True on the thread that holds this isolate's lock.
   bool HeldByCurrentThread() const;
 
