@@ -84,11 +84,6 @@ void ThreadPool::ReapExited() {
   }
 }
 
-size_t ThreadPool::live() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return size_t(std::count_if(workers_.begin(), workers_.end(), [](const auto& w) { return !w->exited; }));
-}
-
 void ThreadPool::Post(std::function<void()> job) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (stopping_) return;

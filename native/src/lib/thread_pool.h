@@ -31,8 +31,6 @@ class ThreadPool {
   void Stop();
   // The configured number of threads (the pool adds more only while jobs run long).
   size_t size() const { return base_; }
-  // Threads alive now, the extra ones included.
-  size_t live() const;
 
  private:
   using Clock = std::chrono::steady_clock;
