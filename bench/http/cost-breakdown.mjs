@@ -31,7 +31,7 @@ async function engineSteps() {
     'context: run the guest runtime': [],
     'context: setup (entropy, limits; ignored call)': [],
     'run: store the code + invoke + result (JSON)': [],
-    'stats: heap statistics': [],
+    'stats: heap statistics (async)': [],
     'release: context and references': [],
   };
   const time = async (name, work) => {
@@ -54,7 +54,7 @@ async function engineSteps() {
       });
     });
     if (!envelope.includes('"resultJson":"3"')) throw new Error(`unexpected envelope ${envelope}`);
-    await time('stats: heap statistics', () => isolate.getHeapStatisticsSync());
+    await time('stats: heap statistics (async)', () => isolate.getHeapStatistics());
     await time('release: context and references', () => {
       control.dispose();
       context.release();
