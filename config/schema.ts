@@ -66,7 +66,8 @@ export const ConfigSchema = Type.Object(
       default: 1000,
       minimum: 1,
       maximum: 1_000_000,
-      description: 'Invocations after which an isolate is disposed and replaced.',
+      description:
+        'Invocations after which an isolate is disposed and replaced (each isolate draws its own limit between 75% and 100% of this, so that isolates do not wear out together).',
     }),
     recycleHeapPercent: Type.Integer({
       default: 70,
