@@ -2,9 +2,11 @@
 // runtime's `control` function: compiled once per isolate, run once per context (and snapshot-ready).
 import { build } from 'esbuild';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const requireFromRoot = createRequire(path.join(root, 'package.json'));
 export const GUEST_BUNDLE = path.join(root, 'dist', 'guest-runtime.js');
 
 /** object-inspect reaches for Node's util.inspect (its "browser" field maps that to nothing): guests have no util. */
@@ -29,6 +31,42 @@ const utf8OnlyEncodings = {
     pluginBuild.onResolve({ filter: /^@exodus\/bytes\/encoding\.js$/ }, (args) =>
       pluginBuild.resolve('@exodus/bytes/encoding-lite.js', { kind: args.kind, resolveDir: args.resolveDir }),
     );
+  },
+};
+
+/**
+ * whatwg-url passes every host through tr46 (UTS #46), whose mapping table costs ~2 ms to build in each
+ * fresh context. A host that is already lowercase letters, digits, hyphens and dots, with no `xn--`
+ * label, comes out of tr46 unchanged when hyphens and DNS lengths are not checked (what the URL parser
+ * asks for), so it skips tr46; anything else loads the real one on first use.
+ */
+const lazyTr46 = {
+  name: 'lazy-tr46',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^tr46$/ }, () => ({ path: 'tr46', namespace: 'lazy-tr46' }));
+    // The real module, by path: resolving the name again would come back to this plugin.
+    pluginBuild.onResolve({ filter: /^tr46-real$/ }, () => ({ path: requireFromRoot.resolve('tr46') }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-tr46' }, () => ({
+      contents: `
+        let real;
+        const load = () => (real ??= require('tr46-real'));
+        const PLAIN_HOST = /^[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.?$/;
+        const PUNYCODE_LABEL = /(?:^|\\.)xn--/;
+        module.exports = {
+          toASCII(domain, options) {
+            if (typeof domain === 'string' && !options?.checkHyphens && !options?.verifyDNSLength &&
+                PLAIN_HOST.test(domain) && !PUNYCODE_LABEL.test(domain)) {
+              return domain;
+            }
+            return load().toASCII(domain, options);
+          },
+          toUnicode(domain, options) {
+            return load().toUnicode(domain, options);
+          },
+        };`,
+      loader: 'js',
+      resolveDir: root,
+    }));
   },
 };
 
@@ -63,7 +101,7 @@ async function bundleLibrary(specifier) {
     ...COMMON,
     stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: root, loader: 'js' },
     write: false,
-    plugins: [noNodeUtil, utf8OnlyEncodings],
+    plugins: [noNodeUtil, utf8OnlyEncodings, lazyTr46],
   });
   return result.outputFiles[0].text;
 }
