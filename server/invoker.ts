@@ -16,7 +16,20 @@ const ENGINE_SETTLE_GRACE_MS = 100;
 /** How long an invocation may stay unsettled before the host starts firing its timers (most never need it). */
 const FIRST_TICK_AFTER_MS = 1;
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A cancellable wait. */
+function delay(ms: number): { done: Promise<void>; cancel(): void } {
+  let handle: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => (handle = setTimeout(resolve, ms)));
+  return { done, cancel: () => clearTimeout(handle) };
+}
+
+/** Whether an engine call still running past its deadline settles within the grace period. */
+async function settlesLate(settledSignal: Promise<unknown>): Promise<boolean> {
+  const grace = delay(ENGINE_SETTLE_GRACE_MS);
+  const late = await Promise.race([settledSignal, grace.done.then(() => 'stuck' as const)]);
+  grace.cancel();
+  return late !== 'stuck';
+}
 
 export type Outcome = 'ok' | 'error' | 'timeout' | 'memory' | 'rejected';
 
@@ -64,11 +77,8 @@ class Deadline {
   }
   /** Resolves `expired` when the deadline passes, unless cancelled. */
   timer(): { expired: Promise<'expired'>; cancel(): void } {
-    let handle: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>((resolve) => {
-      handle = setTimeout(() => resolve('expired'), Math.max(0, this.#end - performance.now()));
-    });
-    return { expired, cancel: () => clearTimeout(handle) };
+    const wait = delay(Math.max(0, this.#end - performance.now()));
+    return { expired: wait.done.then(() => 'expired' as const), cancel: wait.cancel };
   }
 }
 
@@ -246,42 +256,35 @@ export class Invoker {
       () => (settled = true),
       () => (settled = true),
     );
-    const timer = deadline.timer();
+    // The deadline's own timer is armed only for invocations that wait on timers: most settle first.
+    let timer: ReturnType<Deadline['timer']> | undefined;
     try {
-      // Most functions settle without a timer: start firing timers only if this one has not settled soon.
-      await Promise.race([settledSignal, delay(FIRST_TICK_AFTER_MS)]);
+      const firstTick = delay(FIRST_TICK_AFTER_MS);
+      await Promise.race([settledSignal, firstTick.done]);
+      firstTick.cancel();
       while (!settled) {
+        timer ??= deadline.timer();
         const next = (await control.apply(undefined, ['tick'], {
           timeout: deadline.remaining(),
           result: { copy: true },
         })) as number;
         if (deadline.passed) break;
         if (settled || next === 0) continue;
-        const wake = next > 0 ? delay(next) : new Promise(() => {});
+        const wake = next > 0 ? delay(next).done : new Promise(() => {});
         if ((await Promise.race([settledSignal, wake, timer.expired])) === 'expired') break;
       }
-      if (!settled) {
-        // The engine's own timeout may settle the call a moment later; if it does not, the isolate is retired.
-        const late = await Promise.race([
-          settledSignal,
-          new Promise((resolve) => setTimeout(() => resolve('stuck'), ENGINE_SETTLE_GRACE_MS)),
-        ]);
-        throw new Ended(late === 'stuck' ? 'stuck' : 'timeout');
-      }
+      // The engine's own timeout may settle the call a moment later; if it does not, the isolate is retired.
+      if (!settled) throw new Ended((await settlesLate(settledSignal)) ? 'timeout' : 'stuck');
       return await invocation;
     } catch (error) {
       const ended = this.#classify(error, lease, deadline);
       // A timer callback ran out the clock while the invocation itself still waits inside the engine.
-      if (ended.kind === 'timeout' && !settled) {
-        const late = await Promise.race([
-          settledSignal,
-          new Promise((resolve) => setTimeout(() => resolve('stuck'), ENGINE_SETTLE_GRACE_MS)),
-        ]);
-        if (late === 'stuck') return Promise.reject(new Ended('stuck'));
+      if (ended.kind === 'timeout' && !settled && !(await settlesLate(settledSignal))) {
+        return Promise.reject(new Ended('stuck'));
       }
       throw ended;
     } finally {
-      timer.cancel();
+      timer?.cancel();
     }
   }
 
