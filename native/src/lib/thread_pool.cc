@@ -119,11 +119,14 @@ void ThreadPool::Stop() {
 
 void* ThreadPool::Main(void* worker) {
   auto* self = static_cast<Worker*>(worker);
+  // Named so that per-thread CPU (top -H, /proc/PID/task) tells the engine's threads apart.
+  pthread_setname_np(pthread_self(), self->extra ? "isorun-extra" : "isorun-engine");
   self->pool->Loop(self);
   return nullptr;
 }
 
 void* ThreadPool::MonitorMain(void* self) {
+  pthread_setname_np(pthread_self(), "isorun-monitor");
   static_cast<ThreadPool*>(self)->Monitor();
   return nullptr;
 }

@@ -1,5 +1,7 @@
 #include "lib/timer_thread.h"
 
+#include <pthread.h>
+
 namespace isorun {
 
 TimerThread::TimerThread() : thread_([this] { Loop(); }) {}
@@ -48,6 +50,7 @@ void TimerThread::Stop() {
 }
 
 void TimerThread::Loop() {
+  pthread_setname_np(pthread_self(), "isorun-timer");
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
     if (by_deadline_.empty()) {
