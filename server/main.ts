@@ -3,6 +3,7 @@
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig } from '../config/load';
 import { buildApp } from './app';
+import { applyServerV8Flags } from './v8-flags';
 
 /** Past the grace period the remaining invocations are cut (their isolates disposed); this is the margin after that. */
 const FORCED_CLOSE_MARGIN_MS = 2000;
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = outcome.config;
+  applyServerV8Flags();
   const { app, pool } = await buildApp(config);
   closeWithGrace({ delay: config.gracePeriodMs + FORCED_CLOSE_MARGIN_MS, logger: app.log }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an uncaught error');

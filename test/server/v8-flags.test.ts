@@ -1,0 +1,34 @@
+// The server's own V8 flags: new contexts no longer build WebAssembly, guests still see no trace of it,
+// and asm.js code still runs (as plain JavaScript) with the same results.
+import t from 'tap';
+import vm from 'node:vm';
+import { SERVER_V8_FLAGS, applyServerV8Flags } from '../../server/v8-flags';
+import { run, startApp } from './helpers';
+
+const ASM_MODULE = `(function () {
+  function Module(stdlib) {
+    'use asm';
+    var imul = stdlib.Math.imul;
+    function f(x) { x = x | 0; return imul(x, 3) | 0; }
+    return { f: f };
+  }
+  return Module(globalThis).f(14);
+})()`;
+
+t.test('the flags take effect for contexts made afterwards', async (t) => {
+  t.same(SERVER_V8_FLAGS, ['--no-expose-wasm', '--no-validate-asm']);
+  t.equal(vm.runInNewContext('typeof WebAssembly'), 'object', 'before: a new context has WebAssembly');
+  applyServerV8Flags();
+  t.equal(vm.runInNewContext('typeof WebAssembly'), 'undefined', 'after: a new context has none');
+  t.equal(vm.runInNewContext(ASM_MODULE), 42, 'asm.js still runs');
+});
+
+t.test('guests under the flags: no WebAssembly anywhere, asm.js runs', async (t) => {
+  applyServerV8Flags();
+  const isorun = await startApp(t);
+  const probe = await run(isorun, {
+    code: `() => [typeof WebAssembly, Object.getOwnPropertyNames(globalThis).includes('WebAssembly'), ${ASM_MODULE}]`,
+  });
+  t.equal(probe.status, 200);
+  t.same(probe.body.result, ['undefined', false, 42]);
+});
