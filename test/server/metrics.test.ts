@@ -95,6 +95,22 @@ t.test('isolates are recycled when their heap grows past the threshold', async (
   t.equal(sample(text, 'isorun_isolates_created_total'), 2, 'one at start, one replacement');
 });
 
+t.test('the heap is read after the timers an invocation waited for, not when its first call returned', async (t) => {
+  const isorun = await startApp(t, {
+    poolMinIsolates: 1,
+    poolMaxIsolates: 1,
+    recycleHeapPercent: 10,
+    defaultMemoryMb: 64,
+  });
+  const grown = await run(isorun, {
+    code: 'async () => { await new Promise((resolve) => setTimeout(resolve, 5)); globalThis.keep = new Array(2e6).fill({}); return 1 }',
+  });
+  t.equal(grown.body.result, 1);
+  t.ok(grown.body.stats.heapUsedBytes > 6.4 * 1024 * 1024, 'the growth after the timer is counted');
+  const text = (await isorun.app.inject({ method: 'GET', url: '/metrics' })).body;
+  t.equal(sample(text, 'isorun_isolates_disposed_total', '{reason="heap"}'), 1, 'and recycles the isolate');
+});
+
 t.test('queued invocations wait for a free isolate, then run', async (t) => {
   const isorun = await startApp(t, {
     poolMinIsolates: 1,
