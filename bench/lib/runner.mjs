@@ -150,8 +150,11 @@ export function describeExit(child) {
   return `crashed (${how}${detail ? `: ${detail}` : ''})`;
 }
 
+/** Extra Node/V8 flags for every child, the same for every impl: `BENCH_NODE_FLAGS="--a --b"`. */
+const extraNodeFlags = () => (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
 function runChild(bench, impl, variant, quick, rounds) {
-  const args = [...CHILD_NODE_FLAGS, bench.path, '--impl', impl, '--rounds', String(rounds)];
+  const args = [...CHILD_NODE_FLAGS, ...extraNodeFlags(), bench.path, '--impl', impl, '--rounds', String(rounds)];
   if (variant !== undefined) args.push('--variant', variant);
   if (quick) args.push('--quick');
   const monitor = bench.monitor?.(variant) ?? {};
