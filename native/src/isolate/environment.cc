@@ -74,8 +74,11 @@ void Environment::Initialize() {
   params.constraints.set_max_young_generation_size_in_bytes(young);
   // It starts at 1 MB and grows as survivals demand: committing V8's default initial size made every
   // new isolate ~5% slower to create (new isolate + context + run + dispose: 1.54 → 1.46 ms), and the
-  // server's context churn measured the same either way.
-  params.constraints.set_initial_young_generation_size_in_bytes(std::min(young, size_t{1} << 20));
+  // server's context churn measured the same either way. An isolate booted from a snapshot replays its
+  // scripts in every context: starting at 3 MB, a ~100 KB library's objects fit without a scavenge in
+  // the middle of the replay (new isolate from snapshot + context + call + dispose ~20% faster).
+  size_t initial_young = options_.context_setup ? size_t{3} << 20 : size_t{1} << 20;
+  params.constraints.set_initial_young_generation_size_in_bytes(std::min(young, initial_young));
   params.constraints.set_max_old_generation_size_in_bytes(limit - young);
   {
     std::lock_guard<std::mutex> lifecycle(LifecycleMutex());
