@@ -19,7 +19,15 @@ Napi::Object Options(const Napi::CallbackInfo& info, size_t index, const std::st
   return info[index].As<Napi::Object>();
 }
 
+Napi::Object OptionalOptions(const Napi::CallbackInfo& info, size_t index, const std::string& method) {
+  if (info.Length() <= index || info[index].IsUndefined()) return Napi::Object();
+  if (!info[index].IsObject() || info[index].IsFunction())
+    ThrowType(info.Env(), method + ": 'options' must be an object");
+  return info[index].As<Napi::Object>();
+}
+
 bool Bool(Napi::Object options, const char* key, const std::string& what) {
+  if (options.IsEmpty()) return false;
   Napi::Value value = options.Get(key);
   if (value.IsUndefined()) return false;
   if (!value.IsBoolean()) ThrowType(options.Env(), what + " option '" + key + "' must be a boolean");
@@ -27,6 +35,7 @@ bool Bool(Napi::Object options, const char* key, const std::string& what) {
 }
 
 uint64_t Timeout(Napi::Object options, const std::string& what) {
+  if (options.IsEmpty()) return 0;
   Napi::Value value = options.Get("timeout");
   if (value.IsUndefined()) return 0;
   if (!value.IsNumber()) ThrowType(options.Env(), what + " option 'timeout' must be a number");

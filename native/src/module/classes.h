@@ -55,7 +55,8 @@ class ContextHandle : public Napi::ObjectWrap<ContextHandle> {
   static Napi::Function Define(Napi::Env env);
   explicit ContextHandle(const Napi::CallbackInfo& info);
   // The context behind `value`, or a TypeError naming `what`.
-  static std::shared_ptr<Data> FromValue(Napi::Value value, const std::string& what);
+  // "<method>: '<argument>' must be a Context" when it is not one.
+  static std::shared_ptr<Data> FromValue(Napi::Value value, const std::string& method, const char* argument);
 
  private:
   Napi::Value Global(const Napi::CallbackInfo& info);

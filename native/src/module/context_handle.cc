@@ -23,8 +23,11 @@ Napi::Function ContextHandle::Define(Napi::Env env) {
                      });
 }
 
-std::shared_ptr<ContextHandle::Data> ContextHandle::FromValue(Napi::Value value, const std::string& what) {
-  if (!HasTag(value.Env(), value, kContextTag)) throw Napi::TypeError::New(value.Env(), what + " must be a Context");
+std::shared_ptr<ContextHandle::Data> ContextHandle::FromValue(Napi::Value value, const std::string& method,
+                                                              const char* argument) {
+  if (!HasTag(value.Env(), value, kContextTag)) {
+    throw Napi::TypeError::New(value.Env(), method + ": '" + argument + "' must be a Context");
+  }
   auto data = ObjectWrap<ContextHandle>::Unwrap(value.As<Napi::Object>())->data_;
   if (!data) throw Napi::Error::New(value.Env(), "Context has been released");
   return data;

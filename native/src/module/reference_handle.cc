@@ -265,16 +265,16 @@ Napi::Value ReferenceHandle::Apply(const Napi::CallbackInfo& info) {
   const auto& remote = Checked(env, mode);
   Napi::Value receiver_value = info.Length() > 0 ? info[0] : env.Undefined();
   auto receiver = convert::ToTransferable(env, receiver_value, TransferMode::kValue, name + ": 'receiver'");
-  Napi::Object options = args::Options(info, 2, name + ": 'options'");
+  Napi::Object options = args::OptionalOptions(info, 2, name);
   uint64_t timeout = args::Timeout(options, name);
-  Napi::Value argument_setting = options.Get("arguments");
+  Napi::Value argument_setting = options.IsEmpty() ? env.Undefined() : options.Get("arguments");
   bool copy_arguments = false;
   if (!argument_setting.IsUndefined()) {
     if (!argument_setting.IsObject()) args::ThrowType(env, name + ": option 'arguments' must be an object");
     copy_arguments = args::Bool(argument_setting.As<Napi::Object>(), "copy", name + ": 'arguments'");
   }
   ResultOptions result;
-  Napi::Value result_setting = options.Get("result");
+  Napi::Value result_setting = options.IsEmpty() ? env.Undefined() : options.Get("result");
   if (!result_setting.IsUndefined()) {
     if (!result_setting.IsObject()) args::ThrowType(env, name + ": option 'result' must be an object");
     result = ParseResultOptions(result_setting.As<Napi::Object>(), name + ": 'result'");

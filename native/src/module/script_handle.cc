@@ -37,6 +37,7 @@ class RunTask : public Task {
 
 ResultOptions ParseResultOptions(Napi::Object options, const std::string& what) {
   ResultOptions result;
+  if (options.IsEmpty()) return result;
   bool copy = args::Bool(options, "copy", what);
   bool reference = args::Bool(options, "reference", what);
   if (copy && reference) args::ThrowType(options.Env(), what + " options 'copy' and 'reference' exclude each other");
@@ -75,11 +76,11 @@ Napi::Value ScriptHandle::Run(const Napi::CallbackInfo& info) {
   if (!data_) throw Napi::Error::New(env, "Script has been released");
   if (mode != Mode::kAsync) Live(env, data_->env);
   if (info.Length() < 1) args::ThrowType(env, name + ": 'context' must be a Context");
-  auto context = ContextHandle::FromValue(info[0], name + ": 'context'");
+  auto context = ContextHandle::FromValue(info[0], name, "context");
   if (context->env != data_->env) {
     args::ThrowType(env, name + ": 'context' belongs to another isolate than the script");
   }
-  Napi::Object options = args::Options(info, 1, name + ": 'options'");
+  Napi::Object options = args::OptionalOptions(info, 1, name);
   uint64_t timeout = args::Timeout(options, name);
   ResultOptions result = ParseResultOptions(options, name);
   return Dispatch(env, data_->env, std::make_unique<RunTask>(data_, context, timeout, result), mode);
