@@ -53,6 +53,8 @@ class PooledIsolate {
   readonly maxUses: number;
   /** The context the next invocation runs in, being prepared or ready. */
   next: Promise<PreparedContext> | undefined;
+  /** `next` has settled: an invocation leasing this isolate starts at once. */
+  nextReady = false;
   readonly scripts = new Map<string, Script>();
   constructor(
     readonly isolate: Isolate,
@@ -218,11 +220,21 @@ export class IsolatePool {
   }
 
   #tryLease(memoryMb: number, enqueuedAt: number): Promise<Lease> | undefined {
+    // An idle isolate whose next context is ready first: one released a moment ago is still making its
+    // context (~0.5 ms), and an invocation given it would wait for that while another isolate has one.
+    let preparing: PooledIsolate | undefined;
     for (const entry of this.#entries) {
-      if (!entry.busy && entry.memoryMb === memoryMb) {
-        entry.busy = true;
-        return this.#lease(entry, false, enqueuedAt);
+      if (entry.busy || entry.memoryMb !== memoryMb) continue;
+      if (!entry.nextReady) {
+        preparing ??= entry;
+        continue;
       }
+      entry.busy = true;
+      return this.#lease(entry, false, enqueuedAt);
+    }
+    if (preparing !== undefined) {
+      preparing.busy = true;
+      return this.#lease(preparing, false, enqueuedAt);
     }
     if (this.#entries.size + this.#creating >= this.#options.maxIsolates) {
       const idle = [...this.#entries].find((entry) => !entry.busy);
@@ -241,6 +253,7 @@ export class IsolatePool {
       throw error;
     }
     entry.next = undefined;
+    entry.nextReady = false;
     return {
       entry,
       isolate: entry.isolate,
@@ -321,10 +334,17 @@ export class IsolatePool {
   #makeIdle(entry: PooledIsolate): void {
     entry.busy = false;
     // setImmediate: pending I/O (new requests, responses) goes first; the context is made when the CPU is free.
-    entry.next = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#prepare(entry));
-    entry.next.catch(() => {
-      if (!entry.busy) this.#dispose(entry, entry.isolate.isDisposed ? 'memory' : 'broken');
-    });
+    entry.nextReady = false;
+    const next = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#prepare(entry));
+    entry.next = next;
+    next.then(
+      () => {
+        if (entry.next === next) entry.nextReady = true;
+      },
+      () => {
+        if (!entry.busy) this.#dispose(entry, entry.isolate.isDisposed ? 'memory' : 'broken');
+      },
+    );
   }
 
   #dispose(entry: PooledIsolate, reason: DisposeReason): void {
