@@ -78,13 +78,16 @@ t.test('isolates are recycled after maxUsesPerIsolate', async (t) => {
   t.equal(sample(text, 'isorun_isolates_created_total'), 3, 'one at start, two replacements');
 });
 
+/** One 64 MB isolate, replaced once its heap passes 6.4 MB. */
+const ONE_ISOLATE_RECYCLED_AT_10_PERCENT = {
+  poolMinIsolates: 1,
+  poolMaxIsolates: 1,
+  recycleHeapPercent: 10,
+  defaultMemoryMb: 64,
+};
+
 t.test('isolates are recycled when their heap grows past the threshold', async (t) => {
-  const isorun = await startApp(t, {
-    poolMinIsolates: 1,
-    poolMaxIsolates: 1,
-    recycleHeapPercent: 10,
-    defaultMemoryMb: 64,
-  });
+  const isorun = await startApp(t, ONE_ISOLATE_RECYCLED_AT_10_PERCENT);
   const grown = await run(isorun, { code: '() => { globalThis.keep = new Array(2e6).fill({}); return 1 }' });
   t.ok(grown.body.stats.heapUsedBytes > 6.4 * 1024 * 1024, 'the heap grew');
   const next = await run(isorun, { code: '() => typeof keep' });
@@ -96,12 +99,7 @@ t.test('isolates are recycled when their heap grows past the threshold', async (
 });
 
 t.test('the heap is read after the timers an invocation waited for, not when its first call returned', async (t) => {
-  const isorun = await startApp(t, {
-    poolMinIsolates: 1,
-    poolMaxIsolates: 1,
-    recycleHeapPercent: 10,
-    defaultMemoryMb: 64,
-  });
+  const isorun = await startApp(t, ONE_ISOLATE_RECYCLED_AT_10_PERCENT);
   const grown = await run(isorun, {
     code: 'async () => { await new Promise((resolve) => setTimeout(resolve, 5)); globalThis.keep = new Array(2e6).fill({}); return 1 }',
   });
