@@ -334,7 +334,6 @@ export class IsolatePool {
   #makeIdle(entry: PooledIsolate): void {
     entry.busy = false;
     // setImmediate: pending I/O (new requests, responses) goes first; the context is made when the CPU is free.
-    entry.nextReady = false;
     const next = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#prepare(entry));
     entry.next = next;
     next.then(

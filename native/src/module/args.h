@@ -13,13 +13,13 @@ namespace isorun::args {
 
 // `what` reads like "compileScript: 'code'".
 Napi::String String(const Napi::CallbackInfo& info, size_t index, const std::string& what);
-// Empty object when the argument is undefined; TypeError when it is present but not an object.
-Napi::Object Options(const Napi::CallbackInfo& info, size_t index, const std::string& what);
-// The same for methods called once per engine call (run, apply): an absent argument gives an empty
-// handle (no object made, no property looked up), and the message "<method>: 'options' must be an
-// object" is composed only when thrown.
+// "<method>: 'options' must be an object" when the argument is present but not an object. Absent, it is an
+// empty handle for the methods called once per engine call (run, apply: no object made, no property
+// looked up), and an empty object for the rest.
 Napi::Object OptionalOptions(const Napi::CallbackInfo& info, size_t index, const std::string& method);
-// An empty `options` handle reads as "no options": false, and 0 for the timeout.
+Napi::Object Options(const Napi::CallbackInfo& info, size_t index, const std::string& method);
+// `options[key]`; undefined for an empty `options` handle (no options given).
+Napi::Value Option(Napi::Object options, const char* key);
 bool Bool(Napi::Object options, const char* key, const std::string& what);
 // Milliseconds; 0 (or absent) means no deadline.
 uint64_t Timeout(Napi::Object options, const std::string& what);

@@ -9,7 +9,7 @@ ExternalCopyHandle::ExternalCopyHandle(const Napi::CallbackInfo& info) : Napi::O
   Napi::Env env = info.Env();
   data_ = TakeInternalArgs<ExternalCopyData>(info);
   if (!data_) {
-    Napi::Object options = args::Options(info, 1, "ExternalCopy: 'options'");
+    Napi::Object options = args::Options(info, 1, "ExternalCopy");
     bool transfer = args::Bool(options, "transfer", "ExternalCopy:");
     data_ = convert::ToExternalCopy(env, info.Length() > 0 ? info[0] : env.Undefined(), transfer);
   }
@@ -34,7 +34,7 @@ const std::shared_ptr<ExternalCopyData>& ExternalCopyHandle::Checked(Napi::Env e
 Napi::Value ExternalCopyHandle::Copy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto data = Checked(env);
-  bool transfer = args::Bool(args::Options(info, 0, "copy: 'options'"), "transfer", "copy:");
+  bool transfer = args::Bool(args::Options(info, 0, "copy"), "transfer", "copy:");
   Napi::Value value = convert::FromExternalCopy(env, *data, transfer);
   if (transfer) data_.reset();
   return value;
@@ -43,7 +43,7 @@ Napi::Value ExternalCopyHandle::Copy(const Napi::CallbackInfo& info) {
 Napi::Value ExternalCopyHandle::CopyInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto data = Checked(env);
-  bool transfer = args::Bool(args::Options(info, 0, "copyInto: 'options'"), "transfer", "copyInto:");
+  bool transfer = args::Bool(args::Options(info, 0, "copyInto"), "transfer", "copyInto:");
   if (transfer) data_.reset();
   return NewTransferredObject(env, std::make_shared<CopyTransfer>(std::move(data), transfer));
 }

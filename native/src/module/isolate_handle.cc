@@ -197,7 +197,7 @@ std::shared_ptr<ExternalCopyData> ExternalCopyOf(Napi::Value value, const std::s
 
 IsolateHandle::IsolateHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<IsolateHandle>(info) {
   Napi::Env env = info.Env();
-  Napi::Object options = args::Options(info, 0, "Isolate: 'options'");
+  Napi::Object options = args::Options(info, 0, "Isolate");
   Environment::Options settings;
   Napi::Value limit = options.Get("memoryLimit");
   if (!limit.IsUndefined()) {
@@ -242,7 +242,7 @@ Napi::Value IsolateHandle::CompileScript(const Napi::CallbackInfo& info) {
   std::string name = MethodName(mode, "compileScript");
   if (mode != Mode::kAsync) Live(env, env_);
   Napi::String code = args::String(info, 0, name + ": 'code'");
-  Napi::Object options = args::Options(info, 1, name + ": 'options'");
+  Napi::Object options = args::Options(info, 1, name);
   Napi::Value filename = options.Get("filename");
   if (filename.IsUndefined()) {
     filename = Napi::String::New(env, "<isorun>");
@@ -271,7 +271,7 @@ Napi::Value IsolateHandle::CreateContext(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = MethodName(mode, "createContext");
   if (mode != Mode::kAsync) Live(env, env_);
-  Napi::Object options = args::Options(info, 0, name + ": 'options'");
+  Napi::Object options = args::Options(info, 0, name);
   RefuseInspector(options, name);
   return Dispatch(env, env_, std::make_unique<CreateContextTask>(env_), mode);
 }

@@ -267,14 +267,14 @@ Napi::Value ReferenceHandle::Apply(const Napi::CallbackInfo& info) {
   auto receiver = convert::ToTransferable(env, receiver_value, TransferMode::kValue, name + ": 'receiver'");
   Napi::Object options = args::OptionalOptions(info, 2, name);
   uint64_t timeout = args::Timeout(options, name);
-  Napi::Value argument_setting = options.IsEmpty() ? env.Undefined() : options.Get("arguments");
+  Napi::Value argument_setting = args::Option(options, "arguments");
   bool copy_arguments = false;
   if (!argument_setting.IsUndefined()) {
     if (!argument_setting.IsObject()) args::ThrowType(env, name + ": option 'arguments' must be an object");
     copy_arguments = args::Bool(argument_setting.As<Napi::Object>(), "copy", name + ": 'arguments'");
   }
   ResultOptions result;
-  Napi::Value result_setting = options.IsEmpty() ? env.Undefined() : options.Get("result");
+  Napi::Value result_setting = args::Option(options, "result");
   if (!result_setting.IsUndefined()) {
     if (!result_setting.IsObject()) args::ThrowType(env, name + ": option 'result' must be an object");
     result = ParseResultOptions(result_setting.As<Napi::Object>(), name + ": 'result'");

@@ -37,7 +37,6 @@ class RunTask : public Task {
 
 ResultOptions ParseResultOptions(Napi::Object options, const std::string& what) {
   ResultOptions result;
-  if (options.IsEmpty()) return result;
   bool copy = args::Bool(options, "copy", what);
   bool reference = args::Bool(options, "reference", what);
   if (copy && reference) args::ThrowType(options.Env(), what + " options 'copy' and 'reference' exclude each other");
