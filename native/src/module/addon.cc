@@ -33,6 +33,9 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr,
                                                                  this, &Addon::CallJs, &completions_));
   napi_unref_threadsafe_function(env, completions_);
+  uv_loop_t* loop = nullptr;
+  napi_get_uv_event_loop(env, &loop);
+  spin_ = std::make_unique<LoopSpin>(loop);
   napi_add_env_cleanup_hook(env, &Addon::CleanupHook, this);
 
   DefineClasses(env, exports, *this);
@@ -75,8 +78,9 @@ std::shared_ptr<const ContextSetup> Addon::SnapshotFrom(const std::shared_ptr<Ex
   return snapshot;
 }
 
-void Addon::BeginAsync() {
+void Addon::BeginAsync(bool awaited) {
   if (outstanding_++ == 0) napi_ref_threadsafe_function(env_, completions_);
+  if (spin_ && awaited) spin_->Posted();
 }
 
 void Addon::PostCompletion(std::unique_ptr<Completion> completion) {
@@ -95,6 +99,7 @@ void Addon::CallJs(napi_env env, napi_value callback, void* context, void* data)
 void Addon::Complete(Napi::Env env, std::unique_ptr<Completion> completion) {
   if (--outstanding_ == 0 && completions_ != nullptr) napi_unref_threadsafe_function(env, completions_);
   if (completion->deferred == nullptr) return;
+  if (spin_) spin_->Completed();
   Napi::HandleScope scope(env);
   try {
     if (completion->task->error) {
@@ -112,6 +117,7 @@ void Addon::Complete(Napi::Env env, std::unique_ptr<Completion> completion) {
 void Addon::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  if (spin_) spin_->Close();
   for (auto& weak : environments_) {
     if (auto env = weak.lock()) env->Dispose();
   }

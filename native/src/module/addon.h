@@ -10,6 +10,7 @@
 #include "isolate/services.h"
 #include "lib/thread_pool.h"
 #include "lib/timer_thread.h"
+#include "module/loop_spin.h"
 #include "transfer/external_copy.h"
 #include "transfer/transferable.h"
 
@@ -37,8 +38,9 @@ class Addon : public Napi::Addon<Addon> {
   // A snapshot bundle read and verified once per ExternalCopy, however many isolates boot from it.
   std::shared_ptr<const ContextSetup> SnapshotFrom(const std::shared_ptr<ExternalCopyData>& data, std::string* error);
 
-  // Node thread: an async task starts (keeps the event loop alive until it completes).
-  void BeginAsync();
+  // Node thread: an async task starts (keeps the event loop alive until it completes); `awaited` when
+  // a promise waits for it (not an ignored call).
+  void BeginAsync(bool awaited);
   // Any thread: deliver a finished task to the Node thread.
   void PostCompletion(std::unique_ptr<Completion> completion);
   void Shutdown();
@@ -65,6 +67,7 @@ class Addon : public Napi::Addon<Addon> {
   std::shared_ptr<HostValues> host_values_;
   napi_threadsafe_function completions_ = nullptr;
   size_t outstanding_ = 0;
+  std::unique_ptr<LoopSpin> spin_;
   bool shut_down_ = false;
   std::vector<std::weak_ptr<Environment>> environments_;
   std::vector<std::pair<std::weak_ptr<ExternalCopyData>, std::shared_ptr<const ContextSetup>>> snapshots_;

@@ -73,7 +73,7 @@ Napi::Value Dispatch(Napi::Env env, const std::shared_ptr<Environment>& target, 
     NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &completion->deferred, &promise), Napi::Value());
     returned = Napi::Value(env, promise);
   }
-  addon.BeginAsync();
+  addon.BeginAsync(mode == Mode::kAsync);
   target->Post(std::make_unique<TaskJob>(std::move(completion)));
   return returned;
 }
