@@ -69,7 +69,7 @@ export function httpTargets() {
   ];
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
@@ -86,7 +86,7 @@ async function post(url) {
 }
 
 /** Polls until the server answers; returns its first answer, or throws with what went wrong. */
-async function waitUntilServing(url, child) {
+export async function waitUntilServing(url, child) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastError;
   while (Date.now() < deadline) {

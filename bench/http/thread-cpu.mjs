@@ -3,24 +3,25 @@
 // it (Node's, the engine's, V8's platform workers) says where to look. Also: voluntary context
 // switches per request (thread wake-ups) and the latency percentiles of the paced load.
 // Run from the repository root after `npm install`:
-//   node bench/http/thread-cpu.mjs [rate=600] [seconds=8] [isorun|isolated-vm]
+//   node bench/http/thread-cpu.mjs [rate=600] [seconds=8] [isorun|isolated-vm|fastify|node:vm|workerd]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, httpTargets, waitUntilServing } from './http.bench.mjs';
 import { pacedLoad, percentile } from './paced-load.mjs';
 
 const [rate = 600, seconds = 8, which = 'isorun'] = process.argv.slice(2);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const entry = {
-  isorun: path.join(root, 'dist', 'server', 'main.js'),
-  'isolated-vm': path.join(root, 'bench', 'http', 'servers', 'fastify-isolated-vm.mjs'),
-}[which];
-if (entry === undefined) throw new Error(`unknown server ${which}: isorun or isolated-vm`);
-const port = 18_000 + Math.floor(Math.random() * 900);
-const env = { ...process.env, BENCH_PORT: String(port), ISORUN_PORT: String(port), ISORUN_LOG_LEVEL: 'warn' };
-const server = spawn(process.execPath, ['--no-node-snapshot', entry], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const target = httpTargets().find((candidate) => candidate.impl === which);
+if (target === undefined) {
+  throw new Error(
+    `unknown server ${which}: one of ${httpTargets()
+      .map((candidate) => candidate.impl)
+      .join(', ')}`,
+  );
+}
+const port = await freePort();
+const [command, ...args] = target.command(port);
+const env = { ...process.env, ...target.env(port), ISORUN_LOG_LEVEL: 'warn' };
+const server = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
 const url = `http://127.0.0.1:${port}/run`;
 const body = JSON.stringify({ code: '(a,b)=>a+b', args: [1, 2] });
 
@@ -44,14 +45,7 @@ function threads() {
 }
 
 try {
-  for (let i = 0; ; i++) {
-    const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(
-      () => undefined,
-    );
-    if (answer?.ok) break;
-    if (i === 100) throw new Error('the server did not answer');
-    await sleep(100);
-  }
+  await waitUntilServing(url, server);
   await pacedLoad({ url, body, rate: Number(rate), seconds: 2 }); // warm-up
   const before = threads();
   const run = await pacedLoad({ url, body, rate: Number(rate), seconds: Number(seconds) });

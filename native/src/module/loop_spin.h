@@ -9,7 +9,7 @@
 namespace isorun {
 
 // A trivial async call completes a few µs after it is posted, and waking Node's thread from epoll costs
-// as much again. For a short window after each post or completion the loop polls instead of sleeping
+// as much again. For a short window after each awaited call is posted the loop polls instead of sleeping
 // (an active idle handle makes libuv poll with a zero timeout), but only while most such windows end
 // with a completion: a server whose calls take longer stops spinning after a few misses and only
 // probes now and then. Node thread only.
