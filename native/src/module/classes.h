@@ -95,7 +95,9 @@ class ReferenceHandle : public Napi::ObjectWrap<ReferenceHandle> {
   void Reset() { value_.reset(); }
 
  private:
-  const std::shared_ptr<RemoteValue>& Checked(Napi::Env env, Mode mode) const;
+  // A copy, not a reference to the member: argument parsing can run user code (getters, proxies) that
+  // disposes this handle mid-call, and the call must keep what it started with.
+  std::shared_ptr<RemoteValue> Checked(Napi::Env env, Mode mode) const;
   Napi::Value TypeOf(const Napi::CallbackInfo& info);
   template <Mode mode>
   Napi::Value Copy(const Napi::CallbackInfo& info);
@@ -119,7 +121,8 @@ class ExternalCopyHandle : public Napi::ObjectWrap<ExternalCopyHandle> {
   const std::shared_ptr<ExternalCopyData>& data() const { return data_; }
 
  private:
-  const std::shared_ptr<ExternalCopyData>& Checked(Napi::Env env) const;
+  // A copy, for the same reason as ReferenceHandle::Checked.
+  std::shared_ptr<ExternalCopyData> Checked(Napi::Env env) const;
   Napi::Value Copy(const Napi::CallbackInfo& info);
   Napi::Value CopyInto(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);

@@ -26,7 +26,7 @@ Napi::Function ExternalCopyHandle::Define(Napi::Env env) {
                      });
 }
 
-const std::shared_ptr<ExternalCopyData>& ExternalCopyHandle::Checked(Napi::Env env) const {
+std::shared_ptr<ExternalCopyData> ExternalCopyHandle::Checked(Napi::Env env) const {
   if (!data_) throw Napi::Error::New(env, "ExternalCopy has been released");
   return data_;
 }

@@ -184,7 +184,7 @@ Napi::Function ReferenceHandle::Define(Napi::Env env) {
                      });
 }
 
-const std::shared_ptr<RemoteValue>& ReferenceHandle::Checked(Napi::Env env, Mode mode) const {
+std::shared_ptr<RemoteValue> ReferenceHandle::Checked(Napi::Env env, Mode mode) const {
   if (!value_) throw Napi::Error::New(env, "Reference has been released");
   if (value_->owner && mode != Mode::kAsync) Live(env, value_->owner);
   return value_;
@@ -197,7 +197,7 @@ Napi::Value ReferenceHandle::TypeOf(const Napi::CallbackInfo& info) {
 template <Mode mode>
 Napi::Value ReferenceHandle::Copy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const auto& remote = Checked(env, mode);
+  auto remote = Checked(env, mode);
   if (remote->host) {
     return Settled(env, mode, [&] {
       auto data = convert::ToExternalCopy(env, convert::HostDeref(env, *remote), false);
@@ -208,7 +208,7 @@ Napi::Value ReferenceHandle::Copy(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ReferenceHandle::Deref(const Napi::CallbackInfo& info) {
-  const auto& remote = Checked(info.Env(), Mode::kSync);
+  auto remote = Checked(info.Env(), Mode::kSync);
   if (!remote->host) throw Napi::TypeError::New(info.Env(), "deref: this Reference belongs to another isolate");
   return convert::HostDeref(info.Env(), *remote);
 }
@@ -227,7 +227,7 @@ template <Mode mode>
 Napi::Value ReferenceHandle::Get(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = MethodName(mode, "get");
-  const auto& remote = Checked(env, mode);
+  auto remote = Checked(env, mode);
   auto key = PropertyArg(info, name);
   if (remote->host) {
     Napi::Value target = convert::HostDeref(env, *remote);
@@ -243,7 +243,7 @@ template <Mode mode>
 Napi::Value ReferenceHandle::Set(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = MethodName(mode, "set");
-  const auto& remote = Checked(env, mode);
+  auto remote = Checked(env, mode);
   auto key = PropertyArg(info, name);
   Napi::Value raw = info.Length() > 1 ? info[1] : env.Undefined();
   auto value = convert::ToTransferable(env, raw, TransferMode::kValue, name + ": 'value'");
@@ -262,7 +262,7 @@ template <Mode mode>
 Napi::Value ReferenceHandle::Apply(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = MethodName(mode, "apply");
-  const auto& remote = Checked(env, mode);
+  auto remote = Checked(env, mode);
   Napi::Value receiver_value = info.Length() > 0 ? info[0] : env.Undefined();
   auto receiver = convert::ToTransferable(env, receiver_value, TransferMode::kValue, name + ": 'receiver'");
   Napi::Object options = args::OptionalOptions(info, 2, name);

@@ -72,17 +72,19 @@ template <Mode mode>
 Napi::Value ScriptHandle::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = MethodName(mode, "run");
-  if (!data_) throw Napi::Error::New(env, "Script has been released");
-  if (mode != Mode::kAsync) Live(env, data_->env);
+  // Held for the whole call: parsing the options can run user code that releases this script.
+  std::shared_ptr<Data> data = data_;
+  if (!data) throw Napi::Error::New(env, "Script has been released");
+  if (mode != Mode::kAsync) Live(env, data->env);
   if (info.Length() < 1) args::ThrowType(env, name + ": 'context' must be a Context");
   auto context = ContextHandle::FromValue(info[0], name, "context");
-  if (context->env != data_->env) {
+  if (context->env != data->env) {
     args::ThrowType(env, name + ": 'context' belongs to another isolate than the script");
   }
   Napi::Object options = args::OptionalOptions(info, 1, name);
   uint64_t timeout = args::Timeout(options, name);
   ResultOptions result = ParseResultOptions(options, name);
-  return Dispatch(env, data_->env, std::make_unique<RunTask>(data_, context, timeout, result), mode);
+  return Dispatch(env, data->env, std::make_unique<RunTask>(data, context, timeout, result), mode);
 }
 
 Napi::Value ScriptHandle::Release(const Napi::CallbackInfo& info) {
