@@ -28,8 +28,8 @@ constexpr int kJobsPerTurn = 32;  // then the thread moves on, so one busy isola
 class PlatformJob : public Environment::Job {
  public:
   explicit PlatformJob(std::unique_ptr<v8::Task> task) : task_(std::move(task)) {}
-  void Run(Environment& env) override { task_->Run(); }
-  void Cancel() override {}
+  void Run(Environment& env) override { env.RunPlatformTask(*task_); }
+  void Cancel(const char*) override {}
 
  private:
   std::unique_ptr<v8::Task> task_;
@@ -102,7 +102,7 @@ Environment::~Environment() { Dispose(); }
 Environment::Lock::Lock(Environment& env) : env_(env) {
   if (env.owner_thread_.load() == ThisThreadId()) throw ReentryError();
   exec_ = std::unique_lock<std::mutex>(env.exec_mutex_);
-  if (env.isolate_ == nullptr || env.disposing_.load()) throw DisposedError();
+  if (env.isolate_ == nullptr || env.disposing_.load()) throw DisposedError(env.disposed_message());
   env.owner_thread_.store(ThisThreadId());
   env.lock_accounted_at_ = std::chrono::steady_clock::now();
   locker_.emplace(env.isolate_);
@@ -125,7 +125,7 @@ void Environment::Post(std::unique_ptr<Job> job) {
   std::unique_lock<std::mutex> lock(queue_mutex_);
   if (disposing_.load()) {
     lock.unlock();
-    job->Cancel();
+    job->Cancel(disposed_message());
     return;
   }
   queue_.push_back(std::move(job));
@@ -150,10 +150,34 @@ void Environment::PostPlatformTask(std::unique_ptr<v8::Task> task, double delay_
   });
 }
 
+static_assert(Environment::kPlatformTaskBudget == std::chrono::milliseconds(200),
+              "disposed_message() names the budget");
+
+void Environment::RunPlatformTask(v8::Task& task) {
+  uint64_t token = ++platform_tasks_started_;
+  platform_task_running_ = token;
+  // An interrupt, not a termination: it fires only if JavaScript runs (a long GC task is no overrun),
+  // and one that fires late, in a later call, finds another token and does nothing.
+  uint64_t timer = services_.timers->Schedule(TimerThread::Clock::now() + kPlatformTaskBudget, [this, token] {
+    isolate_->RequestInterrupt(&Environment::OnPlatformTaskOverrun, reinterpret_cast<void*>(uintptr_t(token)));
+  });
+  task.Run();
+  services_.timers->Cancel(timer);
+  platform_task_running_ = 0;
+  if (platform_task_overran_.load() && !memory_exceeded_.load()) isolate_->CancelTerminateExecution();
+}
+
+void Environment::OnPlatformTaskOverrun(v8::Isolate* isolate, void* data) {
+  Environment* env = From(isolate);
+  if (env->platform_task_running_ != uint64_t(reinterpret_cast<uintptr_t>(data))) return;
+  env->platform_task_overran_.store(true);
+  isolate->TerminateExecution();
+}
+
 void Environment::Drain() {
   try {
     Lock lock(*this);
-    for (int ran = 0; ran < kJobsPerTurn && !memory_exceeded_.load() && !disposing_.load(); ++ran) {
+    for (int ran = 0; ran < kJobsPerTurn && !disposed(); ++ran) {
       std::unique_ptr<Job> job;
       {
         std::lock_guard<std::mutex> queue_lock(queue_mutex_);
@@ -166,7 +190,7 @@ void Environment::Drain() {
   } catch (const DisposedError&) {
     // Dispose() has cancelled the queue.
   }
-  if (memory_exceeded_.load()) Dispose();
+  if (memory_exceeded_.load() || platform_task_overran_.load()) Dispose();
   std::unique_lock<std::mutex> queue_lock(queue_mutex_);
   if (queue_.empty() || disposing_.load()) {
     scheduled_ = false;
@@ -183,7 +207,7 @@ void Environment::Dispose() {
     if (disposing_.exchange(true)) return;
     cancelled.swap(queue_);
   }
-  for (auto& job : cancelled) job->Cancel();
+  for (auto& job : cancelled) job->Cancel(disposed_message());
   cancelled.clear();
 
   // Stop any run; a terminate sent between two runs can be cancelled by the first, so repeat.
@@ -197,7 +221,7 @@ void Environment::Dispose() {
     v8::Locker locker(isolate_);
     v8::Isolate::Scope scope(isolate_);
     v8::HandleScope handles(isolate_);
-    for (auto& entry : suspended_) entry.second->Cancel();
+    for (auto& entry : suspended_) entry.second->Cancel(disposed_message());
     suspended_.clear();
     values_.Clear();
     contexts_.Clear();

@@ -25,7 +25,7 @@ namespace isorun {
 // Thrown (C++ only, never across V8 frames) when work reaches an isolate that is gone.
 class DisposedError : public std::runtime_error {
  public:
-  DisposedError() : std::runtime_error("Isolate is disposed") {}
+  explicit DisposedError(const char* message) : std::runtime_error(message) {}
 };
 
 // Thrown when a thread that already holds an isolate's lock asks for it again.
@@ -59,14 +59,15 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
    public:
     virtual ~Job() = default;
     virtual void Run(Environment& env) = 0;
-    virtual void Cancel() = 0;
+    // `reason`: the message of the error that the job's caller gets.
+    virtual void Cancel(const char* reason) = 0;
   };
 
   // An operation waiting for a guest promise; cancelled if the isolate goes away first.
   class Suspended {
    public:
     virtual ~Suspended() = default;
-    virtual void Cancel() = 0;
+    virtual void Cancel(const char* reason) = 0;
   };
 
   // Engine mutex → v8::Locker → Isolate::Scope → HandleScope. Throws DisposedError / ReentryError.
@@ -92,11 +93,22 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
 
   void Post(std::unique_ptr<Job> job);
   void PostPlatformTask(std::unique_ptr<v8::Task> task, double delay_seconds) override;
+  // Under Lock: runs one of V8's own tasks for this isolate. Some run guest JavaScript outside any
+  // call (FinalizationRegistry callbacks); past kPlatformTaskBudget that code is terminated and the
+  // isolate disposed, as no caller's timeout covers it.
+  void RunPlatformTask(v8::Task& task);
+  static constexpr std::chrono::milliseconds kPlatformTaskBudget{200};
 
   // Stops any run, cancels queued work and frees the isolate. Any thread not holding the lock.
   void Dispose();
   // True from the moment the memory limit was hit: the isolate is being torn down, whatever thread does it.
-  bool disposed() const { return disposing_.load() || memory_exceeded_.load(); }
+  bool disposed() const { return disposing_.load() || memory_exceeded_.load() || platform_task_overran_.load(); }
+  // What calls to a disposed isolate fail with: why it went, when that was not its owner's doing.
+  const char* disposed_message() const {
+    return platform_task_overran_.load() ? "Isolate is disposed: guest code that V8 ran outside any call (a "
+                                           "FinalizationRegistry callback) ran past 200 ms"
+                                         : "Isolate is disposed";
+  }
   // True on the thread that holds this isolate's lock.
   bool HeldByCurrentThread() const;
 
@@ -154,6 +166,7 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   void FreeIsolate();
   void ProcessReleases();
   static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
+  static void OnPlatformTaskOverrun(v8::Isolate* isolate, void* data);
   static void OnGCEpilogue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
 
   Services services_;
@@ -189,6 +202,11 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   std::vector<v8::Global<v8::FunctionTemplate>> templates_;
 
   std::atomic<bool> memory_exceeded_{false};
+  // The platform task now running (0: none) and how many have started; under Lock.
+  uint64_t platform_task_running_ = 0;
+  uint64_t platform_tasks_started_ = 0;
+  // Guest code in a platform task ran past its budget: the isolate is to be disposed.
+  std::atomic<bool> platform_task_overran_{false};
   std::atomic<size_t> heap_used_{0};
   std::atomic<uint64_t> cpu_ns_{0};
   std::atomic<uint64_t> wall_ns_{0};

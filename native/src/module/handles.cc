@@ -57,7 +57,9 @@ Napi::Object NewTransferredObject(Napi::Env env, std::shared_ptr<Transferable> v
 }
 
 Environment& Live(Napi::Env env, const std::shared_ptr<Environment>& target) {
-  if (!target || target->disposed()) throw Napi::Error::New(env, "Isolate is disposed");
+  if (!target || target->disposed()) {
+    throw Napi::Error::New(env, target ? target->disposed_message() : "Isolate is disposed");
+  }
   return *target;
 }
 

@@ -50,7 +50,7 @@ class PromiseWaiter : public Environment::Suspended {
     Deliver();
   }
 
-  void Cancel() override { Fail(DisposedErrorCopy()); }
+  void Cancel(const char* reason) override { Fail(DisposedErrorCopy(reason)); }
 
  private:
   void Deliver() {
@@ -69,7 +69,7 @@ class SuspendedTimeoutJob : public Environment::Job {
     auto op = env.TakeSuspended(id_);
     if (op) static_cast<PromiseWaiter*>(op.get())->Fail(TimeoutError());
   }
-  void Cancel() override {}
+  void Cancel(const char*) override {}
 
  private:
   uint64_t id_;
@@ -159,7 +159,7 @@ void Invoke(Environment& env, Task& task, TaskControl& control, v8::Local<v8::Co
     } else if (guard.timed_out()) {
       task.error = TimeoutError();
     } else {
-      task.error = DisposedErrorCopy();
+      task.error = DisposedErrorCopy(env.disposed_message());
     }
   }
 }

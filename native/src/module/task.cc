@@ -19,9 +19,9 @@ class TaskJob : public Environment::Job {
     if (completion_) Deliver();
   }
 
-  void Cancel() override {
+  void Cancel(const char* reason) override {
     completion_->task->result.reset();
-    completion_->task->error = DisposedErrorCopy();
+    completion_->task->error = DisposedErrorCopy(reason);
     Deliver();
   }
 
@@ -44,9 +44,9 @@ Napi::Value Task::Finish(Napi::Env env) {
 Napi::Value Dispatch(Napi::Env env, const std::shared_ptr<Environment>& target, std::unique_ptr<Task> task, Mode mode) {
   if (target->disposed()) {
     // Async variants report it the way they report everything: through the promise.
-    if (mode != Mode::kAsync) throw Napi::Error::New(env, "Isolate is disposed");
+    if (mode != Mode::kAsync) throw Napi::Error::New(env, target->disposed_message());
     auto deferred = Napi::Promise::Deferred::New(env);
-    deferred.Reject(Napi::Error::New(env, "Isolate is disposed").Value());
+    deferred.Reject(Napi::Error::New(env, target->disposed_message()).Value());
     return deferred.Promise();
   }
   if (mode == Mode::kSync) {

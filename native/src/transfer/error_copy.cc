@@ -112,6 +112,8 @@ std::unique_ptr<ErrorCopy> MemoryLimitError() {
   return std::make_unique<ErrorCopy>("RangeError", "Isolate was disposed during execution due to memory limit");
 }
 
-std::unique_ptr<ErrorCopy> DisposedErrorCopy() { return std::make_unique<ErrorCopy>("Error", "Isolate is disposed"); }
+std::unique_ptr<ErrorCopy> DisposedErrorCopy(const char* message) {
+  return std::make_unique<ErrorCopy>("Error", message);
+}
 
 }  // namespace isorun

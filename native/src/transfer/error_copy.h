@@ -33,6 +33,6 @@ class ErrorCopy : public Transferable {
 
 std::unique_ptr<ErrorCopy> TimeoutError();
 std::unique_ptr<ErrorCopy> MemoryLimitError();
-std::unique_ptr<ErrorCopy> DisposedErrorCopy();
+std::unique_ptr<ErrorCopy> DisposedErrorCopy(const char* message = "Isolate is disposed");
 
 }  // namespace isorun
