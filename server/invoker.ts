@@ -108,6 +108,9 @@ class Ended extends Error {
 }
 
 const isMemoryKill = (error: unknown): boolean => /memory/i.test(String((error as Error | undefined)?.message ?? ''));
+/** The engine disposed the isolate because guest code V8 ran between calls (a FinalizationRegistry callback) overran. */
+const isBetweenCallsOverrun = (error: unknown): boolean =>
+  /outside any call/.test(String((error as Error | undefined)?.message ?? ''));
 
 /** Stack frames below the guest's own (the engine boundary, host files) never reach a client. */
 export function guestStack(stack: string): string {
@@ -309,6 +312,11 @@ export class Invoker {
   #classify(error: unknown, lease: Lease, deadline: Deadline): Ended {
     if (error instanceof Ended) return error;
     if (error instanceof ProblemError) return new Ended('problem', undefined, undefined, error);
+    if (lease.isolate.isDisposed && isBetweenCallsOverrun(error)) {
+      const detail =
+        'A FinalizationRegistry callback ran past 200 ms (V8 runs them between the steps of an invocation, where that is the limit).';
+      return new Ended('problem', undefined, undefined, new ProblemError('TIMEOUT', detail));
+    }
     if (lease.isolate.isDisposed) return new Ended(this.pool.closed && !isMemoryKill(error) ? 'shutdown' : 'memory');
     if ((error as Error | undefined)?.message === TIMEOUT_MESSAGE && deadline.passed) return new Ended('timeout');
     return new Ended('threw', thrownFromEngine(error));

@@ -87,6 +87,23 @@ t.test('hostile guests', async (t) => {
       'FUNCTION_ERROR',
     ],
     [
+      // V8 runs these callbacks between the invocation's engine calls, outside its timeout.
+      'FinalizationRegistry callback that never returns',
+      {
+        code: `async () => {
+          const registry = new FinalizationRegistry(() => { while (true) {} });
+          (() => { for (let i = 0; i < 200; i++) registry.register({}, i) })();
+          for (let k = 0; k < 100; k++) {
+            const garbage = []; for (let i = 0; i < 2e5; i++) garbage.push({ i });
+            await new Promise((resolve) => setTimeout(resolve, 1));
+          }
+        }`,
+        memoryMb: 16,
+        timeoutMs: 4000,
+      },
+      'TIMEOUT',
+    ],
+    [
       'Atomics.wait',
       { code: '() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)', timeoutMs: 100 },
       'TIMEOUT',
