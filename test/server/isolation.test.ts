@@ -30,6 +30,26 @@ t.test('nothing one invocation defines or mutates is visible to the next', async
   t.equal(second.body.stats.isolate, 'warm', 'the same, reused isolate');
 });
 
+t.test('work an invocation leaves behind never runs in the next one', async (t) => {
+  const isorun = await startApp(t, { poolMinIsolates: 1, poolMaxIsolates: 1 });
+  // Atomics.waitAsync resolves 50 ms after this invocation has answered; its job would loop forever.
+  const first = await run(isorun, {
+    code: `() => {
+      Atomics.waitAsync(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50).value.then(() => { while (true) {} });
+      return 'left';
+    }`,
+  });
+  t.equal(first.body.result, 'left');
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  for (let i = 0; i < 3; i++) {
+    const next = await run(isorun, { code: '(a, b) => a + b', args: [1, 2], timeoutMs: 1000 });
+    t.equal(next.body.result, 3, 'the next invocation answers');
+    t.equal(next.body.stats.isolate, 'warm', 'in the same isolate');
+    // Charged the loop, it would show ~1000 ms of CPU.
+    t.ok(next.body.stats.cpuMs < 500, `and is not charged for the other's job (${next.body.stats.cpuMs} ms CPU)`);
+  }
+});
+
 t.test('a function that sabotages its own globals still gets its result and logs out', async (t) => {
   const isorun = await startApp(t);
   const response = await run(isorun, {

@@ -46,6 +46,43 @@ v8::MaybeLocal<v8::Promise> RejectDynamicImport(v8::Local<v8::Context> context, 
   return resolver->GetPromise();
 }
 
+// A context's own microtask queue, freed once V8 has collected the context (or with the isolate): V8
+// keeps a plain pointer to it in the context.
+class ContextQueue : public Environment::Owned {
+ public:
+  explicit ContextQueue(v8::Isolate* isolate)
+      : queue_(v8::MicrotaskQueue::New(isolate, v8::MicrotasksPolicy::kExplicit)) {}
+  v8::MicrotaskQueue* queue() const { return queue_.get(); }
+  void Watch(v8::Isolate* isolate, v8::Local<v8::Context> context) {
+    context_.Reset(isolate, context);
+    context_.SetWeak(this, &OnCollected, v8::WeakCallbackType::kParameter);
+  }
+
+ private:
+  static void OnCollected(const v8::WeakCallbackInfo<ContextQueue>& info) {
+    info.GetParameter()->context_.Reset();
+    // Not during the GC itself, which walks the isolate's queues.
+    info.SetSecondPassCallback(&Free);
+  }
+  static void Free(const v8::WeakCallbackInfo<ContextQueue>& info) {
+    Environment::From(info.GetIsolate())->FreeOwned(info.GetParameter());
+  }
+
+  std::unique_ptr<v8::MicrotaskQueue> queue_;
+  v8::Global<v8::Context> context_;
+};
+
+// Drops the jobs still queued for a released context (a timer or Atomics.waitAsync that resolved after
+// the last call): nothing of a released context runs again. A checkpoint under a pending termination
+// empties the queue without running any job.
+void DropMicrotasks(v8::Local<v8::Context> context) {
+  if (context.IsEmpty()) return;
+  v8::Isolate* isolate = context->GetIsolate();
+  isolate->TerminateExecution();
+  context->GetMicrotaskQueue()->PerformCheckpoint(isolate);
+  isolate->CancelTerminateExecution();
+}
+
 bool RefuseWasm(v8::Local<v8::Context> context, v8::Local<v8::String> source) { return false; }
 
 }  // namespace
@@ -261,6 +298,7 @@ void Environment::ProcessReleases() {
         values_.Remove(id);
         break;
       case HandleKind::kContext:
+        DropMicrotasks(contexts_.Get(isolate_, id));
         contexts_.Remove(id);
         break;
       case HandleKind::kScript:
@@ -312,8 +350,12 @@ v8::Local<v8::UnboundScript> Environment::CompileGuards(v8::Isolate* isolate) {
 
 v8::Local<v8::Context> Environment::NewContext() {
   v8::EscapableHandleScope scope(isolate_);
-  v8::Local<v8::Context> context = v8::Context::New(isolate_);
+  auto queue = std::make_unique<ContextQueue>(isolate_);
+  v8::Local<v8::Context> context =
+      v8::Context::New(isolate_, nullptr, {}, {}, v8::DeserializeInternalFieldsCallback(), queue->queue());
   if (context.IsEmpty()) return {};
+  queue->Watch(isolate_, context);
+  AddOwned(std::move(queue));
   v8::Context::Scope context_scope(context);
   // WebAssembly memory bypasses the ArrayBuffer allocator, so it would escape the memory cap.
   if (context->Global()->Delete(context, v8::String::NewFromUtf8Literal(isolate_, "WebAssembly")).IsNothing()) {
@@ -332,6 +374,10 @@ v8::Local<v8::Context> Environment::NewContext() {
     }
   }
   return scope.Escape(context);
+}
+
+void Environment::RunMicrotasks(v8::Local<v8::Context> context) {
+  context->GetMicrotaskQueue()->PerformCheckpoint(context->GetIsolate());
 }
 
 v8::Local<v8::Context> Environment::DefaultContext() {

@@ -114,7 +114,11 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
 
   // Valid only under Lock.
   v8::Isolate* isolate() const { return isolate_; }
-  v8::Local<v8::Context> NewContext();      // under Lock; empty with an exception pending on failure
+  // Under Lock; empty with an exception pending on failure. Each context has its own microtask queue:
+  // a guest's pending jobs run only in calls to its own context (RunMicrotasks), never in another's.
+  v8::Local<v8::Context> NewContext();
+  // Runs the jobs queued by guest code of `context` (a microtask checkpoint). Under Lock.
+  static void RunMicrotasks(v8::Local<v8::Context> context);
   v8::Local<v8::Context> DefaultContext();  // a context for work that needs one but has none
 
   uint64_t NewHandleId() { return next_handle_id_.fetch_add(1); }

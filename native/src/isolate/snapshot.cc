@@ -83,7 +83,7 @@ std::shared_ptr<Snapshot> Snapshot::Build(Environment& env, std::vector<Snapshot
       script.v8_cache.assign(data->data, data->data + data->length);
     }
     ok = ok && !unbound->BindToCurrentContext()->Run(context).IsEmpty();
-    if (ok) isolate->PerformMicrotaskCheckpoint();
+    if (ok) Environment::RunMicrotasks(context);
     if (guard.timed_out()) {
       *error = "script '" + script.filename + "' ran past " + std::to_string(timeout_ms) + " ms";
       return false;

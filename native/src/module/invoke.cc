@@ -119,7 +119,7 @@ void Invoke(Environment& env, Task& task, TaskControl& control, v8::Local<v8::Co
   v8::Local<v8::Value> value;
   bool suspended = false;
   if (body().ToLocal(&value)) {
-    isolate->PerformMicrotaskCheckpoint();
+    Environment::RunMicrotasks(context);
     if (options.promise && value->IsPromise() && !isolate->IsExecutionTerminating()) {
       v8::Local<v8::Promise> promise = value.As<v8::Promise>();
       switch (promise->State()) {
