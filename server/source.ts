@@ -24,7 +24,9 @@ export interface PreparedSource {
 
 const DEFAULT_BINDING = '__isorun_default__';
 const ENTRY_ASSIGNMENT = `globalThis.${ENTRY_GLOBAL} = `;
-const MODULE_SYNTAX = /^\s*(?:export|import)\b(?!\s*[(.])/m;
+// Leading blanks within the line only: `\s*` after `^` under /m rescans every run of newlines from
+// each line start, quadratic in the code's length (60,000 newlines held Node's thread for seconds).
+const MODULE_SYNTAX = /^[^\S\r\n\u2028\u2029]*(?:export|import)\b(?!\s*[(.])/m;
 const PARSE_OPTIONS = { ecmaVersion: 'latest', locations: true, sourceType: 'script' } as const;
 
 interface Location {
@@ -169,8 +171,19 @@ export function engineSyntaxLocation(message: string): Location | undefined {
   return match ? { line: Number(match[1]), column: Number(match[2]) } : undefined;
 }
 
+/**
+ * The engine's message without its trailing ` [file:line:column]`. Not a regex: `\s*\[[^\]]*\]\s*$`
+ * rescans from every `[`, and a message quotes the code (a regex literal of 80,000 `[`, seconds).
+ */
+function withoutEngineLocation(message: string): string {
+  const trimmed = message.trimEnd();
+  const open = trimmed.lastIndexOf('[');
+  if (!trimmed.endsWith(']') || open < 0 || trimmed.indexOf(']', open) !== trimmed.length - 1) return message;
+  return trimmed.slice(0, open).trimEnd();
+}
+
 export function syntaxProblem(code: string, engineMessage: string): ProblemError {
-  const message = engineMessage.replace(/\s*\[[^\]]*\]\s*$/, '');
+  const message = withoutEngineLocation(engineMessage);
   const where = locateSyntaxError(code) ?? engineSyntaxLocation(engineMessage) ?? { line: 1, column: 1 };
   return compileError(message, where);
 }

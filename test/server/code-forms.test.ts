@@ -1,6 +1,6 @@
 // What `code` may be: a function expression, a value, statements, or an ES module with `export default`.
 import t from 'tap';
-import { prepareSource } from '../../server/source';
+import { prepareSource, syntaxProblem } from '../../server/source';
 import { run, startApp } from './helpers';
 
 t.test('code forms', async (t) => {
@@ -77,4 +77,23 @@ t.test('the module transform works on the syntax tree', async (t) => {
   t.equal(candidate!.lineOffset, -1);
   t.equal(prepareSource('(a) => a').candidates.length, 2, 'expression first, then statements');
   t.equal(prepareSource('import("x")').candidates.length, 2, 'dynamic import is no module syntax');
+});
+
+t.test('pathological code costs time linear in its length', async (t) => {
+  // Both scans were quadratic: 60,000 newlines held Node's thread for ~4 s, 80,000 `[` in a regex
+  // literal's error message for ~5 s; 1 MB of either would have taken minutes.
+  const newlines = '\n'.repeat(1_000_000) + '1';
+  let started = performance.now();
+  t.equal(prepareSource(newlines).candidates.length, 2, 'not taken for a module');
+  t.ok(performance.now() - started < 2000, `1 MB of newlines scanned in ${Math.round(performance.now() - started)} ms`);
+  const brackets = `/${'['.repeat(1_000_000)}]x(/`;
+  started = performance.now();
+  const problem = syntaxProblem('1', `Invalid regular expression: ${brackets}: Unterminated group [function.js:2:1]`);
+  t.ok(performance.now() - started < 2000, `a 1 MB message trimmed in ${Math.round(performance.now() - started)} ms`);
+  t.notMatch(problem.detail, /function\.js/, 'without the engine location');
+  t.equal(
+    syntaxProblem('1', "Unexpected token ')' [function.js:2:1]").detail.startsWith("Unexpected token ')' (line"),
+    true,
+    'a plain message keeps its text',
+  );
 });
