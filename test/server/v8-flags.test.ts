@@ -1,5 +1,5 @@
-// The server's own V8 flags: new contexts no longer build WebAssembly, guests still see no trace of it,
-// and asm.js code still runs (as plain JavaScript) with the same results.
+// The server's own V8 flags: new contexts no longer build WebAssembly or resizable buffers, guests still
+// see no trace of WebAssembly, and asm.js code still runs (as plain JavaScript) with the same results.
 import t from 'tap';
 import vm from 'node:vm';
 import { SERVER_V8_FLAGS, applyServerV8Flags } from '../../server/v8-flags';
@@ -16,10 +16,12 @@ const ASM_MODULE = `(function () {
 })()`;
 
 t.test('the flags take effect for contexts made afterwards', async (t) => {
-  t.same(SERVER_V8_FLAGS, ['--no-expose-wasm', '--no-validate-asm']);
+  t.same(SERVER_V8_FLAGS, ['--no-expose-wasm', '--no-validate-asm', '--no-harmony-rab-gsab']);
   t.equal(vm.runInNewContext('typeof WebAssembly'), 'object', 'before: a new context has WebAssembly');
+  t.equal(vm.runInNewContext('typeof ArrayBuffer.prototype.resize'), 'function', 'and resizable buffers');
   applyServerV8Flags();
   t.equal(vm.runInNewContext('typeof WebAssembly'), 'undefined', 'after: a new context has none');
+  t.equal(vm.runInNewContext('typeof ArrayBuffer.prototype.resize'), 'undefined', 'nor resizable buffers');
   t.equal(vm.runInNewContext(ASM_MODULE), 42, 'asm.js still runs');
 });
 
@@ -31,4 +33,9 @@ t.test('guests under the flags: no WebAssembly anywhere, asm.js runs', async (t)
   });
   t.equal(probe.status, 200);
   t.same(probe.body.result, ['undefined', false, 42]);
+  const buffers = await run(isorun, {
+    code: `() => { const ab = new ArrayBuffer(2 ** 29, { maxByteLength: 2 ** 30 }); return [typeof ab.resize, ab.byteLength] }`,
+    memoryMb: 64,
+  });
+  t.equal(buffers.body.code, 'MEMORY_LIMIT', 'a buffer past the cap is refused, resizable or not');
 });

@@ -64,6 +64,37 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
   // Plain stores keep the built-ins' attributes (writable, configurable, not enumerable).
   Array.prototype.fill = methods.fill;
   Array.from = methods.from;
+  // Resizable and growable buffers take their memory from V8's page allocator, around the ArrayBuffer
+  // allocator that enforces the memory cap (4 x 128 MB of them in a 64 MB isolate). The constructors
+  // ignore `maxByteLength`, as engines before ES2024 do (`resize` / `grow` then throw, as on any fixed
+  // buffer). This runs in every new context, so it takes cheap steps (~10 us): a plain store for
+  // `prototype`, copies of the statics (`isView`, `Symbol.species`), and no link to the native
+  // constructors that a guest could follow.
+  // Skipped where the process runs with --no-harmony-rab-gsab (the server does): no resizable buffers.
+  if (typeof ArrayBuffer.prototype.resize === 'function') {
+    const construct = Reflect.construct;
+    const describe = Object.getOwnPropertyDescriptor;
+    const species = Symbol.species;
+    const NativeArrayBuffer = ArrayBuffer;
+    const NativeSharedArrayBuffer = SharedArrayBuffer;
+    const FixedArrayBuffer = function ArrayBuffer(length) {
+      if (new.target === undefined) throw new TypeError("Constructor ArrayBuffer requires 'new'");
+      return construct(NativeArrayBuffer, [length], new.target);
+    };
+    const FixedSharedArrayBuffer = function SharedArrayBuffer(length) {
+      if (new.target === undefined) throw new TypeError("Constructor SharedArrayBuffer requires 'new'");
+      return construct(NativeSharedArrayBuffer, [length], new.target);
+    };
+    defineProperty(FixedArrayBuffer, 'isView', describe(NativeArrayBuffer, 'isView'));
+    defineProperty(FixedArrayBuffer, species, describe(NativeArrayBuffer, species));
+    defineProperty(FixedSharedArrayBuffer, species, describe(NativeSharedArrayBuffer, species));
+    FixedArrayBuffer.prototype = NativeArrayBuffer.prototype;
+    FixedSharedArrayBuffer.prototype = NativeSharedArrayBuffer.prototype;
+    NativeArrayBuffer.prototype.constructor = FixedArrayBuffer;
+    NativeSharedArrayBuffer.prototype.constructor = FixedSharedArrayBuffer;
+    globalThis.ArrayBuffer = FixedArrayBuffer;
+    globalThis.SharedArrayBuffer = FixedSharedArrayBuffer;
+  }
 })();)js";
 
 }  // namespace isorun
