@@ -291,7 +291,8 @@ export class Invoker {
         })) as number;
         if (deadline.passed) break;
         if (settled || next === 0) continue;
-        const wake = next > 0 ? delay(next).done : new Promise(() => {});
+        // Never past the deadline: Node clamps a delay over 2^31 - 1 ms to 1 ms (and warns each time).
+        const wake = next > 0 ? delay(Math.min(next, deadline.remaining())).done : new Promise(() => {});
         if ((await Promise.race([settledSignal, wake, timer.expired])) === 'expired') break;
       }
       // The engine's own timeout may settle the call a moment later; if it does not, the isolate is retired.

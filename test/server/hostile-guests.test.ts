@@ -126,3 +126,16 @@ t.test('hostile guests', async (t) => {
     { name: 'Error', message: 'in timer' },
   );
 });
+
+t.test('a timer set years ahead waits for the deadline, not in 1 ms polls', async (t) => {
+  // Node clamps a delay over 2^31 - 1 ms to 1 ms, with a TimeoutOverflowWarning each time: the host
+  // polled the guest every millisecond until the deadline and flooded stderr.
+  const isorun = await startApp(t);
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  t.teardown(() => void process.off('warning', onWarning));
+  const response = await run(isorun, { code: 'new Promise((resolve) => setTimeout(resolve, 1e12))', timeoutMs: 300 });
+  t.equal(response.body.code, 'TIMEOUT');
+  t.same(warnings, [], 'no timer warnings');
+});
