@@ -82,6 +82,24 @@ class Deadline {
   }
 }
 
+/**
+ * `call`, unless the deadline passes first and it does not settle within the grace after: then the
+ * isolate is stuck (a built-in that never checks for termination) and the invocation ends without it.
+ */
+async function withinDeadline<T>(call: Promise<T>, deadline: Deadline): Promise<T> {
+  const timer = deadline.timer();
+  try {
+    if ((await Promise.race([call, timer.expired])) !== 'expired') return await call;
+  } finally {
+    timer.cancel();
+  }
+  if (await settlesLate(call.then(noop, noop))) return call;
+  call.catch(noop);
+  throw new Ended('stuck');
+}
+
+const noop = (): void => {};
+
 /** The invocation's heap size as read by an engine call, once its result is in (0 when unreadable). */
 interface HeapProbe {
   usedBytes: Promise<number> | undefined;
@@ -253,10 +271,10 @@ export class Invoker {
     } else {
       let value: Reference;
       try {
-        value = (await script.run(lease.context.context, {
-          reference: true,
-          timeout: deadline.remaining(),
-        })) as Reference;
+        value = (await withinDeadline(
+          script.run(lease.context.context, { reference: true, timeout: deadline.remaining() }),
+          deadline,
+        )) as Reference;
       } catch (error) {
         throw this.#classify(error, lease, deadline);
       }
@@ -285,10 +303,17 @@ export class Invoker {
         // Timers run after the early read: it no longer tells the invocation's heap.
         heap.usedBytes = undefined;
         timer ??= deadline.timer();
-        const next = (await control.apply(undefined, ['tick'], {
+        // Raced with the deadline: a tick queues behind the invocation's running call, and one stuck in a
+        // built-in that never checks for termination would hold this loop past the deadline.
+        const tick = control.apply(undefined, ['tick'], {
           timeout: deadline.remaining(),
           result: { copy: true },
-        })) as number;
+        }) as Promise<number>;
+        const next = await Promise.race([tick, timer.expired]);
+        if (next === 'expired') {
+          tick.catch(() => {});
+          break;
+        }
         if (deadline.passed) break;
         if (settled || next === 0) continue;
         // Never past the deadline: Node clamps a delay over 2^31 - 1 ms to 1 ms (and warns each time).

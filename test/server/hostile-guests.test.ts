@@ -139,3 +139,18 @@ t.test('a timer set years ahead waits for the deadline, not in 1 ms polls', asyn
   t.equal(response.body.code, 'TIMEOUT');
   t.same(warnings, [], 'no timer warnings');
 });
+
+t.test('a built-in that never checks for termination costs its own isolate, not the server', async (t) => {
+  // Sorting a huge sparse array runs in V8's C++ for seconds (minutes at length 2^32 - 1) without
+  // looking at the termination the deadline sends. Before, the invocation answered only when the
+  // sort ended, and disposing its isolate blocked Node's thread until then.
+  const isorun = await startApp(t, { poolMinIsolates: 2, poolMaxIsolates: 2 });
+  const started = Date.now();
+  const stuck = run(isorun, { code: 'const a = []; a.length = 2 ** 26; a[5] = 3; a.sort(); 1', timeoutMs: 200 });
+  const response = await stuck;
+  const elapsed = Date.now() - started;
+  t.equal(response.body.code, 'TIMEOUT');
+  t.ok(elapsed < 2000, `answered ${elapsed} ms after it started, at its deadline, not when the sort ended`);
+  const next = await run(isorun, { code: '(a, b) => a + b', args: [2, 3] });
+  t.equal(next.body.result, 5, 'the server serves meanwhile');
+});

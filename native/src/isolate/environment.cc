@@ -154,6 +154,12 @@ Environment::Lock::~Lock() {
   locker_.reset();
   env_.AccountLockTime();
   env_.owner_thread_.store(0);
+  exec_.unlock();
+  // Dispose() gave up waiting for this thread and left the isolate for it to free.
+  if (env_.teardown_pending_.exchange(false)) {
+    std::unique_lock<std::mutex> exec(env_.exec_mutex_);
+    env_.TearDown();
+  }
 }
 
 bool Environment::HeldByCurrentThread() const { return owner_thread_.load() == ThisThreadId(); }
@@ -249,10 +255,24 @@ void Environment::Dispose() {
 
   // Stop any run; a terminate sent between two runs can be cancelled by the first, so repeat.
   std::unique_lock<std::mutex> exec(exec_mutex_, std::defer_lock);
+  const auto hand_off_at = std::chrono::steady_clock::now() + kDisposeWait;
   while (!exec.try_lock()) {
     if (isolate_ != nullptr) isolate_->TerminateExecution();
+    if (std::chrono::steady_clock::now() >= hand_off_at) {
+      // A built-in that never checks for termination (sorting a huge sparse array) can hold the isolate
+      // for minutes: the thread running it frees the isolate when it leaves (Lock::~Lock), so that
+      // this caller, often Node's thread, does not wait for it.
+      teardown_pending_.store(true);
+      if (!exec.try_lock()) return;
+      teardown_pending_.store(false);
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
+  TearDown();
+}
+
+void Environment::TearDown() {
   if (isolate_ == nullptr) return;
   {
     v8::Locker locker(isolate_);

@@ -168,6 +168,11 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   void Initialize();
   void Drain();
   void FreeIsolate();
+  // Under the exec mutex, after Dispose() cancelled the queue: frees the handles and the isolate.
+  void TearDown();
+  // How long Dispose() waits for a thread inside the isolate before leaving the teardown to it.
+  static constexpr std::chrono::milliseconds kDisposeWait{20};
+  std::atomic<bool> teardown_pending_{false};
   void ProcessReleases();
   static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
   static void OnPlatformTaskOverrun(v8::Isolate* isolate, void* data);
