@@ -5,7 +5,7 @@ import { ProblemError } from './errors';
 import type { Reference } from '../native/index';
 import type { IsolatePool, Lease } from './pool';
 import type { Envelope, GuestLogs, GuestThrown, LogEntry } from './runtime/protocol';
-import { FUNCTION_FILENAME, LOG_LEVELS } from './runtime/protocol';
+import { FUNCTION_FILENAME, LOG_LEVELS, THROWN_TEXT_MAX } from './runtime/protocol';
 import { prepareSource, syntaxProblem, type CompileCandidate } from './source';
 
 export const TIMEOUT_MESSAGE = 'Script execution timed out.';
@@ -139,13 +139,20 @@ export function guestStack(stack: string): string {
 
 function thrownFromEngine(error: unknown): GuestThrown {
   if (error instanceof Error) {
-    return { name: error.name, message: error.message, stack: guestStack(error.stack ?? '') };
+    return { name: clip(error.name), message: clip(error.message), stack: clip(guestStack(error.stack ?? '')) };
   }
   return {
     name: 'Error',
-    message: typeof error === 'string' ? error : String(JSON.stringify(error) ?? error),
+    message: clip(typeof error === 'string' ? error : String(JSON.stringify(error) ?? error)),
     stack: '',
   };
+}
+
+/** As the guest runtime clips what it reports (code thrown at the top level reaches the host directly). */
+function clip(text: string): string {
+  if (text.length <= THROWN_TEXT_MAX) return text;
+  const end = /[\ud800-\udbff]/.test(text[THROWN_TEXT_MAX - 1]!) ? THROWN_TEXT_MAX - 1 : THROWN_TEXT_MAX;
+  return `${text.slice(0, end)}…`;
 }
 
 function parseEnvelope(text: unknown, config: Config): Envelope {

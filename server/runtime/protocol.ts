@@ -21,6 +21,9 @@ export interface GuestLogs {
   logsTruncated: boolean;
 }
 
+/** Longest name, message or stack of a thrown value that reaches the host (characters; longer are cut). */
+export const THROWN_TEXT_MAX = 16 * 1024;
+
 export interface GuestThrown {
   name: string;
   message: string;

@@ -154,3 +154,19 @@ t.test('a built-in that never checks for termination costs its own isolate, not 
   const next = await run(isorun, { code: '(a, b) => a + b', args: [2, 3] });
   t.equal(next.body.result, 5, 'the server serves meanwhile');
 });
+
+t.test('a huge error message is cut, not sent whole', async (t) => {
+  // Nothing bounded what a thrown value carried: a 40 MB message made a 120 MB response (message,
+  // detail and stack each held it), and a 10 MB one a misleading RESULT_INVALID.
+  const isorun = await startApp(t);
+  for (const code of [
+    '() => { throw new Error("x".repeat(1e7)) }',
+    'throw new Error("y".repeat(4e6))',
+    '() => { throw "z".repeat(3e6) }',
+  ]) {
+    const response = await run(isorun, { code, memoryMb: 256 });
+    t.equal(response.body.code, 'FUNCTION_ERROR', code);
+    t.ok(response.body.message.length <= 16 * 1024 + 1, `message cut to ${response.body.message.length} characters`);
+    t.ok(JSON.stringify(response.body).length < 100_000, 'a response of kilobytes');
+  }
+});

@@ -1,7 +1,7 @@
 // Turns what the function returned or threw into the envelope parts: JSON text within the size limit,
 // or the reason it is not JSON; and a thrown value into name/message/stack.
 import type { Envelope, GuestThrown } from '../protocol.ts';
-import { RUNTIME_FILENAME } from '../protocol.ts';
+import { RUNTIME_FILENAME, THROWN_TEXT_MAX } from '../protocol.ts';
 import { formatValue } from './console.mts';
 import {
   ArrayPrototypeJoin,
@@ -9,6 +9,7 @@ import {
   JSONStringify,
   StringPrototypeCharCodeAt,
   StringPrototypeIncludes,
+  StringPrototypeSlice,
   StringPrototypeSplit,
   TypeErrorCtor,
 } from './primordials.mts';
@@ -73,7 +74,21 @@ function cleanStack(stack: string): string {
   return ArrayPrototypeJoin(kept, '\n');
 }
 
+/** At most THROWN_TEXT_MAX characters, not ending in half a surrogate pair: a 40 MB message made a 120 MB response. */
+function clip(text: string): string {
+  if (text.length <= THROWN_TEXT_MAX) return text;
+  let end = THROWN_TEXT_MAX;
+  const last = StringPrototypeCharCodeAt(text, end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${StringPrototypeSlice(text, 0, end)}…`;
+}
+
 export function describeThrown(thrown: unknown): GuestThrown {
+  const { name, message, stack } = describeUnclipped(thrown);
+  return { name: clip(name), message: clip(message), stack: clip(stack) };
+}
+
+function describeUnclipped(thrown: unknown): GuestThrown {
   if (typeof thrown === 'object' && thrown !== null) {
     const message = readString(thrown, 'message');
     let fallback = '';
