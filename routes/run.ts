@@ -74,9 +74,12 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { inv
         response: {
           200: RunResponseSchema,
           400: ProblemSchema,
+          // Written by the HTTP layer before the route runs (server/errors.ts, writeClientError).
+          408: ProblemSchema,
           413: ProblemSchema,
           415: ProblemSchema,
           422: ProblemSchema,
+          431: ProblemSchema,
           500: ProblemSchema,
           503: ProblemSchema,
         },

@@ -6,7 +6,7 @@ import { healthRoutes } from '../routes/health';
 import { metricsRoutes } from '../routes/metrics';
 import { openApiRoutes } from '../routes/openapi';
 import { runRoutes } from '../routes/run';
-import { createErrorHandler, notFoundHandler, ProblemError, sendProblem } from './errors';
+import { createErrorHandler, notFoundHandler, ProblemError, sendProblem, toProblem, writeClientError } from './errors';
 import { Invoker } from './invoker';
 import { Metrics } from './metrics';
 import { IsolatePool } from './pool';
@@ -46,6 +46,12 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
     },
     // Requests arriving while closing get problem+json from the hook below, not Fastify's plain 503.
     return503OnClosing: false,
+    // Errors before routing (a malformed URL) and those of Node's HTTP parser are problem+json too.
+    frameworkErrors: (error, request, reply) =>
+      sendProblem(reply.header('x-request-id', request.id), toProblem(error, config.bodyLimitBytes)),
+    clientErrorHandler: writeClientError,
+    // Node looks for requests whose headers are late every 30 s by default: look every second.
+    http: { connectionsCheckingInterval: 1000 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = new Metrics();

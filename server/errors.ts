@@ -1,12 +1,15 @@
 // The one table of isorun error codes, and the problem+json responses (RFC 9457) built from it.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 
 export const ERRORS = {
   INVALID_REQUEST: { status: 400, title: 'The request is not valid' },
   COMPILE_ERROR: { status: 400, title: 'The code does not compile' },
   NOT_FOUND: { status: 404, title: 'No such route' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be JSON' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   FUNCTION_ERROR: { status: 422, title: 'The function threw' },
   TIMEOUT: { status: 422, title: 'The invocation ran past its deadline' },
   MEMORY_LIMIT: { status: 422, title: 'The invocation hit its memory limit' },
@@ -100,6 +103,36 @@ export function createErrorHandler(bodyLimitBytes: number) {
     if (problem.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'request failed inside isorun');
     return sendProblem(reply, problem);
   };
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (malformed, headers too large or too
+ * slow): the same problem+json as every other error, written to the socket, which then closes.
+ */
+export function clientErrorProblem(error: NodeJS.ErrnoException): ProblemError {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return new ProblemError('HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts (16 KB).');
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new ProblemError('REQUEST_TIMEOUT', 'The request headers did not arrive in time.');
+    default:
+      return new ProblemError('INVALID_REQUEST', `The request is not valid HTTP (${error.code ?? 'parse error'}).`, {
+        field: '',
+      });
+  }
+}
+
+export function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const problem = clientErrorProblem(error);
+  const body = JSON.stringify(problem.body());
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${ERRORS[problem.code].title}\r\n` +
+      `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -1,6 +1,7 @@
 // Every row of the error table, produced through the HTTP API.
 import t, { type Test } from 'tap';
 import Fastify from 'fastify';
+import net from 'node:net';
 import { createErrorHandler, ERRORS, problemType, type ErrorCode } from '../../server/errors';
 import { run, startApp } from './helpers';
 
@@ -114,6 +115,42 @@ t.test('INTERNAL_ERROR is what an unexpected host error becomes', async (t) => {
   const response = await app.inject({ method: 'GET', url: '/boom' });
   checkProblem(t, { status: response.statusCode, body: response.json(), headers: response.headers }, 'INTERNAL_ERROR');
   t.notMatch(response.body, 'a bug in isorun', 'the host error is logged, not sent');
+});
+
+/** Sends raw bytes on a fresh connection (and nothing more); resolves with the answer once the server closes it. */
+function rawRequest(
+  port: number,
+  bytes: string,
+): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      const headers = Object.fromEntries(
+        head
+          .split('\r\n')
+          .slice(1)
+          .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
+      resolve({ status: Number(head.split(' ')[1]), body: JSON.parse(body), headers });
+    });
+  });
+}
+
+t.test("requests Node's HTTP parser refuses are problem+json too", async (t) => {
+  const isorun = await startApp(t);
+  await isorun.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = isorun.app.server.address() as net.AddressInfo;
+  checkProblem(t, await rawRequest(port, 'GARBAGE\r\n\r\n'), 'INVALID_REQUEST');
+  const big = await rawRequest(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+  checkProblem(t, big, 'HEADERS_TOO_LARGE');
+  isorun.app.server.headersTimeout = 500;
+  checkProblem(t, await rawRequest(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n'), 'REQUEST_TIMEOUT');
+  const badUrl = await isorun.app.inject({ method: 'GET', url: '/%' });
+  checkProblem(t, { status: badUrl.statusCode, body: badUrl.json(), headers: badUrl.headers }, 'INVALID_REQUEST');
 });
 
 t.test('all codes were exercised', async (t) => {
