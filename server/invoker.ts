@@ -6,7 +6,13 @@ import type { Reference } from '../native/index';
 import type { IsolatePool, Lease } from './pool';
 import type { Envelope, GuestLogs, GuestThrown, LogEntry } from './runtime/protocol';
 import { FUNCTION_FILENAME, LOG_LEVELS, THROWN_TEXT_MAX } from './runtime/protocol';
-import { prepareSource, syntaxProblem, type CompileCandidate } from './source';
+import {
+  furthestEngineMessage,
+  prepareSource,
+  syntaxProblem,
+  type CompileCandidate,
+  type EngineSyntaxError,
+} from './source';
 
 export const TIMEOUT_MESSAGE = 'Script execution timed out.';
 /** Time given to short control calls (reading logs) after an invocation ended badly. */
@@ -255,7 +261,7 @@ export class Invoker {
   async #run(lease: Lease, candidates: CompileCandidate[], argsJson: string, deadline: Deadline, heap: HeapProbe) {
     let script;
     let chosen: CompileCandidate | undefined;
-    let compileMessage = '';
+    const compileErrors: EngineSyntaxError[] = [];
     for (const candidate of candidates) {
       try {
         script = await lease.compile(candidate.text, FUNCTION_FILENAME, candidate.lineOffset);
@@ -263,10 +269,12 @@ export class Invoker {
         break;
       } catch (error) {
         if (lease.isolate.isDisposed) throw error;
-        compileMessage ||= (error as Error).message;
+        compileErrors.push(error as EngineSyntaxError);
       }
     }
-    if (script === undefined || chosen === undefined) throw new Ended('compile', undefined, compileMessage);
+    if (script === undefined || chosen === undefined) {
+      throw new Ended('compile', undefined, furthestEngineMessage(compileErrors));
+    }
 
     const control = lease.context.control;
     const resultOptions = { timeout: deadline.remaining(), result: { promise: true, copy: true } } as const;

@@ -165,6 +165,33 @@ export function locateSyntaxError(code: string): Location | undefined {
   return failures.reduce((a, b) => (b.pos > a.pos ? b : a)).where;
 }
 
+/** A compile error from the engine: the location is on the error, not in its message. */
+export interface EngineSyntaxError {
+  message: string;
+  lineNumber?: number;
+  columnNumber?: number;
+}
+
+/**
+ * Of the engine's errors for the readings tried, the one that got furthest into the code, as a message
+ * ending in its location (`… [function.js:2:11]`, what syntaxProblem reads when acorn does not run).
+ */
+export function furthestEngineMessage(errors: EngineSyntaxError[]): string {
+  let best: EngineSyntaxError | undefined;
+  for (const error of errors) {
+    if (typeof error.lineNumber !== 'number' || typeof error.columnNumber !== 'number') continue;
+    if (
+      best === undefined ||
+      error.lineNumber > best.lineNumber! ||
+      (error.lineNumber === best.lineNumber && error.columnNumber > best.columnNumber!)
+    ) {
+      best = error;
+    }
+  }
+  if (best === undefined) return errors[0]?.message ?? 'SyntaxError';
+  return `${best.message} [${FUNCTION_FILENAME}:${best.lineNumber}:${best.columnNumber}]`;
+}
+
 /** `Unexpected token ')' [function.js:2:1]` → line 2, column 1 (the engine's own location, as a fallback). */
 export function engineSyntaxLocation(message: string): Location | undefined {
   const match = new RegExp(`${FUNCTION_FILENAME.replace('.', '\\.')}:(\\d+):(\\d+)`).exec(message);
@@ -182,8 +209,15 @@ function withoutEngineLocation(message: string): string {
   return trimmed.slice(0, open).trimEnd();
 }
 
+/**
+ * Past this size a syntax error is located by the engine alone: acorn's two parses cost Node's thread
+ * ~0.8 s for 1 MB of code, which a caller could repeat at will.
+ */
+const ACORN_LOCATE_MAX_CHARS = 64 * 1024;
+
 export function syntaxProblem(code: string, engineMessage: string): ProblemError {
   const message = withoutEngineLocation(engineMessage);
-  const where = locateSyntaxError(code) ?? engineSyntaxLocation(engineMessage) ?? { line: 1, column: 1 };
+  const located = code.length <= ACORN_LOCATE_MAX_CHARS ? locateSyntaxError(code) : undefined;
+  const where = located ?? engineSyntaxLocation(engineMessage) ?? { line: 1, column: 1 };
   return compileError(message, where);
 }
