@@ -5,7 +5,7 @@ import { ProblemError } from './errors';
 import type { Reference } from '../native/index';
 import type { IsolatePool, Lease } from './pool';
 import type { Envelope, GuestLogs, GuestThrown, LogEntry } from './runtime/protocol';
-import { FUNCTION_FILENAME, LOG_LEVELS, THROWN_TEXT_MAX } from './runtime/protocol';
+import { FUNCTION_FILENAME, LOG_LEVELS, RUNTIME_FILENAME, THROWN_TEXT_MAX } from './runtime/protocol';
 import {
   furthestEngineMessage,
   prepareSource,
@@ -140,7 +140,10 @@ const isBetweenCallsOverrun = (error: unknown): boolean =>
 export function guestStack(stack: string): string {
   const lines = stack.split('\n');
   const boundary = lines.findIndex((line) => /<isolated-vm boundary>|^\s+at .*\(?(?:node:|\/)/.test(line));
-  return (boundary === -1 ? lines : lines.slice(0, boundary)).join('\n');
+  // The guest runtime's own frames (a console.log that threw) are isorun's, not the guest's.
+  return (boundary === -1 ? lines : lines.slice(0, boundary))
+    .filter((line) => !line.includes(RUNTIME_FILENAME))
+    .join('\n');
 }
 
 function thrownFromEngine(error: unknown): GuestThrown {

@@ -170,3 +170,14 @@ t.test('a huge error message is cut, not sent whole', async (t) => {
     t.ok(JSON.stringify(response.body).length < 100_000, 'a response of kilobytes');
   }
 });
+
+t.test("the runtime's frames stay out of stacks, and logs are cut between characters", async (t) => {
+  const isorun = await startApp(t, { logMaxBytes: 5 });
+  const threw = await run(isorun, { code: 'console.log({ get a() { throw new Error("g") } }); 1' });
+  t.equal(threw.body.code, 'FUNCTION_ERROR');
+  t.notMatch(threw.body.stack, 'isorun:runtime', 'no frame of the guest runtime');
+  t.match(threw.body.stack, 'function.js', "the guest's own frames");
+  const logged = await run(isorun, { code: '() => { console.log("abcd\\u{1F600}z"); return 1 }' });
+  t.same(logged.body.logs, [{ level: 'log', message: 'abcd' }], 'not half of the emoji');
+  t.equal(logged.body.logsTruncated, true);
+});

@@ -6,6 +6,7 @@ import {
   ArrayPrototypePush,
   JSONStringify,
   StringCtor,
+  StringPrototypeCharCodeAt,
   StringPrototypeSlice,
 } from './primordials.mts';
 
@@ -76,7 +77,9 @@ export class LogBuffer {
     }
     let kept = message;
     if (message.length > room) {
-      kept = StringPrototypeSlice(message, 0, room);
+      // Not between the halves of a surrogate pair: a lone half is not valid Unicode text.
+      const last = StringPrototypeCharCodeAt(message, room - 1);
+      kept = StringPrototypeSlice(message, 0, last >= 0xd800 && last <= 0xdbff ? room - 1 : room);
       this.#truncated = true;
     }
     this.#bytes += kept.length;
