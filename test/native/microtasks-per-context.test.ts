@@ -2,7 +2,7 @@
 // last call (Atomics.waitAsync resolving later) runs in that context's next call, never in a call to
 // another context of the same isolate (another tenant, in the server), and never once the context is
 // released. Before, one queue per isolate ran it in whichever call came next.
-// isolated-vm 5.0.4 shares one queue per isolate, like isorun did.
+// On isolated-vm 5.0.4 the first Atomics.waitAsync with a timeout aborts the process (SIGABRT).
 import t from 'tap';
 import { evalSync, sandbox } from './helpers';
 
