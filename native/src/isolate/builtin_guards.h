@@ -64,6 +64,49 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
   // Plain stores keep the built-ins' attributes (writable, configurable, not enumerable).
   Array.prototype.fill = methods.fill;
   Array.from = methods.from;
+  // sort and toSorted on a huge array-like (`Array.prototype.sort.call({ length: 2 ** 32 - 1 })`) make
+  // V8 allocate one work array of that length: past its maximum, a fatal OOM that aborts the process.
+  // On huge sparse arrays they run for minutes without checking for termination. Past 2^24 elements
+  // they run here instead, as the specification reads (present elements only for sort; every index,
+  // holes as undefined, for toSorted), in loops that a timeout or the memory cap can stop.
+  const nativeSort = Array.prototype.sort;
+  const nativeToSorted = Array.prototype.toSorted;
+  const HUGE = 1 << 24;
+  const lengthOf = (object) => min(max(integer(object.length), 0), Number.MAX_SAFE_INTEGER);
+  const checkComparator = (comparator, name) => {
+    if (comparator !== undefined && typeof comparator !== 'function') {
+      throw new TypeError(`The comparison function must be either a function or undefined (${name})`);
+    }
+  };
+  const sorting = {
+    sort(comparator) {
+      checkComparator(comparator, 'Array.prototype.sort');
+      if (this === null || this === undefined) throw new TypeError('Array.prototype.sort called on null or undefined');
+      const object = Object(this);
+      const length = lengthOf(object);
+      if (length <= HUGE) return apply(nativeSort, object, [comparator]);
+      const items = [];
+      for (let index = 0; index < length; index++) if (index in object) items[items.length] = object[index];
+      apply(nativeSort, items, [comparator]);
+      let index = 0;
+      for (; index < items.length; index++) object[index] = items[index];
+      for (; index < length; index++) if (index in object) delete object[index];
+      return object;
+    },
+    toSorted(comparator) {
+      checkComparator(comparator, 'Array.prototype.toSorted');
+      if (this === null || this === undefined) throw new TypeError('Array.prototype.toSorted called on null or undefined');
+      const object = Object(this);
+      const length = lengthOf(object);
+      if (length <= HUGE) return apply(nativeToSorted, object, [comparator]);
+      if (length > 4294967295) throw new RangeError('Invalid array length');
+      const items = [];
+      for (let index = 0; index < length; index++) items[index] = object[index];
+      return apply(nativeSort, items, [comparator]);
+    },
+  };
+  Array.prototype.sort = sorting.sort;
+  Array.prototype.toSorted = sorting.toSorted;
   // Resizable and growable buffers take their memory from V8's page allocator, around the ArrayBuffer
   // allocator that enforces the memory cap (4 x 128 MB of them in a 64 MB isolate). The constructors
   // ignore `maxByteLength`, as engines before ES2024 do (`resize` / `grow` then throw, as on any fixed
