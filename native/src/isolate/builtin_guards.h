@@ -73,16 +73,17 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
   const nativeToSorted = Array.prototype.toSorted;
   const HUGE = 1 << 24;
   const lengthOf = (object) => min(max(integer(object.length), 0), Number.MAX_SAFE_INTEGER);
-  const checkComparator = (comparator, name) => {
+  // The receiver as an object, after the checks both methods make first.
+  const sortable = (self, comparator, name) => {
     if (comparator !== undefined && typeof comparator !== 'function') {
       throw new TypeError(`The comparison function must be either a function or undefined (${name})`);
     }
+    if (self === null || self === undefined) throw new TypeError(`${name} called on null or undefined`);
+    return Object(self);
   };
   const sorting = {
     sort(comparator) {
-      checkComparator(comparator, 'Array.prototype.sort');
-      if (this === null || this === undefined) throw new TypeError('Array.prototype.sort called on null or undefined');
-      const object = Object(this);
+      const object = sortable(this, comparator, 'Array.prototype.sort');
       const length = lengthOf(object);
       if (length <= HUGE) return apply(nativeSort, object, [comparator]);
       const items = [];
@@ -94,9 +95,7 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
       return object;
     },
     toSorted(comparator) {
-      checkComparator(comparator, 'Array.prototype.toSorted');
-      if (this === null || this === undefined) throw new TypeError('Array.prototype.toSorted called on null or undefined');
-      const object = Object(this);
+      const object = sortable(this, comparator, 'Array.prototype.toSorted');
       const length = lengthOf(object);
       if (length <= HUGE) return apply(nativeToSorted, object, [comparator]);
       if (length > 4294967295) throw new RangeError('Invalid array length');
