@@ -106,6 +106,61 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
   };
   Array.prototype.sort = sorting.sort;
   Array.prototype.toSorted = sorting.toSorted;
+  // toReversed, with and toSpliced copy into a new array of the receiver's length: on a huge array-like
+  // V8's grow a dictionary past its maximum, another fatal OOM ('invalid table size'), after minutes
+  // that no timeout stops. Past 2^24 elements they run here as the specification reads.
+  const nativeToReversed = Array.prototype.toReversed;
+  const nativeWith = Array.prototype.with;
+  const nativeToSpliced = Array.prototype.toSpliced;
+  const MAX_ARRAY_LENGTH = 4294967295;
+  const receiver = (self, name) => {
+    if (self === null || self === undefined) throw new TypeError(`${name} called on null or undefined`);
+    return Object(self);
+  };
+  const copying = {
+    toReversed() {
+      const object = receiver(this, 'Array.prototype.toReversed');
+      const length = lengthOf(object);
+      if (length <= HUGE) return apply(nativeToReversed, object, []);
+      if (length > MAX_ARRAY_LENGTH) throw new RangeError('Invalid array length');
+      const result = [];
+      for (let index = 0; index < length; index++) result[index] = object[length - 1 - index];
+      return result;
+    },
+    with(index, value) {
+      const object = receiver(this, 'Array.prototype.with');
+      const length = lengthOf(object);
+      if (length <= HUGE) return apply(nativeWith, object, [index, value]);
+      const offset = integer(index);
+      const actual = offset >= 0 ? offset : length + offset;
+      if (actual >= length || actual < 0) throw new RangeError('Invalid index : ' + index);
+      if (length > MAX_ARRAY_LENGTH) throw new RangeError('Invalid array length');
+      const result = [];
+      for (let at = 0; at < length; at++) result[at] = at === actual ? value : object[at];
+      return result;
+    },
+    toSpliced(start, skipCount) {
+      const object = receiver(this, 'Array.prototype.toSpliced');
+      const length = lengthOf(object);
+      if (length <= HUGE) return apply(nativeToSpliced, object, arguments);
+      const actualStart = relative(start, length);
+      const insert = arguments.length > 2 ? arguments.length - 2 : 0;
+      const skip = arguments.length === 0 ? 0 : arguments.length === 1 ? length - actualStart
+        : min(max(integer(skipCount), 0), length - actualStart);
+      const newLength = length + insert - skip;
+      if (newLength > Number.MAX_SAFE_INTEGER) throw new TypeError('Invalid array length');
+      if (newLength > MAX_ARRAY_LENGTH) throw new RangeError('Invalid array length');
+      const result = [];
+      let at = 0;
+      for (; at < actualStart; at++) result[at] = object[at];
+      for (let item = 0; item < insert; item++) result[at++] = arguments[item + 2];
+      for (let from = actualStart + skip; from < length; from++) result[at++] = object[from];
+      return result;
+    },
+  };
+  Array.prototype.toReversed = copying.toReversed;
+  Array.prototype.with = copying.with;
+  Array.prototype.toSpliced = copying.toSpliced;
   // Resizable and growable buffers take their memory from V8's page allocator, around the ArrayBuffer
   // allocator that enforces the memory cap (4 x 128 MB of them in a 64 MB isolate). The constructors
   // ignore `maxByteLength`, as engines before ES2024 do (`resize` / `grow` then throw, as on any fixed
