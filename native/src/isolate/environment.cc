@@ -259,7 +259,7 @@ void Environment::Dispose() {
   while (!exec.try_lock()) {
     if (isolate_ != nullptr) isolate_->TerminateExecution();
     if (std::chrono::steady_clock::now() >= hand_off_at) {
-      // A built-in that never checks for termination (sorting a huge sparse array) can hold the isolate
+      // A built-in that never checks for termination (copyWithin on a huge sparse array) can hold the isolate
       // for minutes: the thread running it frees the isolate when it leaves (Lock::~Lock), so that
       // this caller, often Node's thread, does not wait for it.
       teardown_pending_.store(true);
