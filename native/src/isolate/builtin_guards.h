@@ -73,13 +73,17 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
   const nativeToSorted = Array.prototype.toSorted;
   const HUGE = 1 << 24;
   const lengthOf = (object) => min(max(integer(object.length), 0), Number.MAX_SAFE_INTEGER);
-  // The receiver as an object, after the checks both methods make first.
+  const MAX_ARRAY_LENGTH = 4294967295;
+  const objectOf = (self, name) => {
+    if (self === null || self === undefined) throw new TypeError(`${name} called on null or undefined`);
+    return Object(self);
+  };
+  // The receiver as an object, after the checks both sorting methods make first.
   const sortable = (self, comparator, name) => {
     if (comparator !== undefined && typeof comparator !== 'function') {
       throw new TypeError(`The comparison function must be either a function or undefined (${name})`);
     }
-    if (self === null || self === undefined) throw new TypeError(`${name} called on null or undefined`);
-    return Object(self);
+    return objectOf(self, name);
   };
   const sorting = {
     sort(comparator) {
@@ -98,7 +102,7 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
       const object = sortable(this, comparator, 'Array.prototype.toSorted');
       const length = lengthOf(object);
       if (length <= HUGE) return apply(nativeToSorted, object, [comparator]);
-      if (length > 4294967295) throw new RangeError('Invalid array length');
+      if (length > MAX_ARRAY_LENGTH) throw new RangeError('Invalid array length');
       const items = [];
       for (let index = 0; index < length; index++) items[index] = object[index];
       return apply(nativeSort, items, [comparator]);
@@ -112,14 +116,9 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
   const nativeToReversed = Array.prototype.toReversed;
   const nativeWith = Array.prototype.with;
   const nativeToSpliced = Array.prototype.toSpliced;
-  const MAX_ARRAY_LENGTH = 4294967295;
-  const receiver = (self, name) => {
-    if (self === null || self === undefined) throw new TypeError(`${name} called on null or undefined`);
-    return Object(self);
-  };
   const copying = {
     toReversed() {
-      const object = receiver(this, 'Array.prototype.toReversed');
+      const object = objectOf(this, 'Array.prototype.toReversed');
       const length = lengthOf(object);
       if (length <= HUGE) return apply(nativeToReversed, object, []);
       if (length > MAX_ARRAY_LENGTH) throw new RangeError('Invalid array length');
@@ -128,7 +127,7 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
       return result;
     },
     with(index, value) {
-      const object = receiver(this, 'Array.prototype.with');
+      const object = objectOf(this, 'Array.prototype.with');
       const length = lengthOf(object);
       if (length <= HUGE) return apply(nativeWith, object, [index, value]);
       const offset = integer(index);
@@ -140,7 +139,7 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
       return result;
     },
     toSpliced(start, skipCount) {
-      const object = receiver(this, 'Array.prototype.toSpliced');
+      const object = objectOf(this, 'Array.prototype.toSpliced');
       const length = lengthOf(object);
       if (length <= HUGE) return apply(nativeToSpliced, object, arguments);
       const actualStart = relative(start, length);

@@ -58,6 +58,12 @@ export function formatLogArguments(args: readonly unknown[]): string {
   return ArrayPrototypeJoin(parts, ' ');
 }
 
+/** The first `length` characters of `text`, one fewer rather than end in half a surrogate pair (not valid text). */
+export function prefixOf(text: string, length: number): string {
+  const last = StringPrototypeCharCodeAt(text, length - 1);
+  return StringPrototypeSlice(text, 0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
+}
+
 /** The invocation's log buffer; messages past the limits are cut or dropped and `truncated` is set. */
 export class LogBuffer {
   readonly #entries: LogEntry[] = [];
@@ -77,9 +83,7 @@ export class LogBuffer {
     }
     let kept = message;
     if (message.length > room) {
-      // Not between the halves of a surrogate pair: a lone half is not valid Unicode text.
-      const last = StringPrototypeCharCodeAt(message, room - 1);
-      kept = StringPrototypeSlice(message, 0, last >= 0xd800 && last <= 0xdbff ? room - 1 : room);
+      kept = prefixOf(message, room);
       this.#truncated = true;
     }
     this.#bytes += kept.length;

@@ -2,14 +2,13 @@
 // or the reason it is not JSON; and a thrown value into name/message/stack.
 import type { Envelope, GuestThrown } from '../protocol.ts';
 import { RUNTIME_FILENAME, THROWN_TEXT_MAX } from '../protocol.ts';
-import { formatValue } from './console.mts';
+import { formatValue, prefixOf } from './console.mts';
 import {
   ArrayPrototypeJoin,
   ArrayPrototypePush,
   JSONStringify,
   StringPrototypeCharCodeAt,
   StringPrototypeIncludes,
-  StringPrototypeSlice,
   StringPrototypeSplit,
   TypeErrorCtor,
 } from './primordials.mts';
@@ -76,11 +75,7 @@ function cleanStack(stack: string): string {
 
 /** At most THROWN_TEXT_MAX characters, not ending in half a surrogate pair: a 40 MB message made a 120 MB response. */
 function clip(text: string): string {
-  if (text.length <= THROWN_TEXT_MAX) return text;
-  let end = THROWN_TEXT_MAX;
-  const last = StringPrototypeCharCodeAt(text, end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${StringPrototypeSlice(text, 0, end)}…`;
+  return text.length <= THROWN_TEXT_MAX ? text : `${prefixOf(text, THROWN_TEXT_MAX)}…`;
 }
 
 export function describeThrown(thrown: unknown): GuestThrown {
