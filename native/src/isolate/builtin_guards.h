@@ -2,13 +2,19 @@
 // without checking for interrupts, so a timeout or memory-limit termination lands in time.
 #pragma once
 
+#include <string>
+
+#include "isolate/array_loop_guards.h"
+
 namespace isorun {
 
 // Array.prototype.fill on a huge sparse array (`new Array(1e8).fill(0)`) and Array.from on a huge
 // array-like (`Array.from({ length: 1e8 })`) grow a dictionary in one native loop: the memory-limit
 // termination cannot land and the heap grows by gigabytes. Large ones run as plain loops instead,
 // which check for interrupts; small ones and iterables keep the built-ins.
-inline constexpr const char* kBuiltinGuards = R"js((function () {
+// The script evaluates to a function that the engine calls once per context with `chainDepth`, a native
+// function (Environment::NewContext).
+inline constexpr const char* kGuardsHead = R"js((function (chainDepth) {
   'use strict';
   const nativeFill = Array.prototype.fill;
   const nativeFrom = Array.from;
@@ -22,20 +28,38 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
   const LARGE = 1 << 20;
   const integer = (value) => {
     const number = +value;
-    return number !== number ? 0 : trunc(number);
+    // + 0: ToIntegerOrInfinity gives no -0.
+    return number !== number ? 0 : trunc(number) + 0;
   };
   const relative = (value, length) => {
     const index = integer(value);
     return index < 0 ? max(length + index, 0) : min(index, length);
   };
+  const HUGE = 1 << 24;
+  // A native walk costs its length times the objects each index lookup visits: a prototype chain
+  // 1,000 deep made lastIndexOf on 2^22 elements run 15 s without checking for termination. Walks of
+  // up to 16 elements stay native whatever the chain (the heap bounds its depth: ~0.3 s at 128 MB);
+  // longer ones, while their length times their chain's depth stays within 2^26 (~0.2 s).
+  const FEW = 16;
+  const STEPS = 1 << 26;
+  const walkable = (object, length) =>
+    length <= FEW || (!(length > HUGE) && length * chainDepth(object, STEPS / length) <= STEPS);
+  const MAX_ARRAY_LENGTH = 4294967295;
+  const toLength = (value) => min(max(integer(value), 0), Number.MAX_SAFE_INTEGER);
+  const lengthOf = (object) => toLength(object.length);
+  const objectOf = (self, name) => {
+    if (self === null || self === undefined) throw new TypeError(`${name} called on null or undefined`);
+    return Object(self);
+  };
   // One object literal for both (each literal costs a few microseconds in every fresh context); method
   // syntax gives functions that, like the built-ins, have no prototype and cannot be constructed.
   const methods = {
+    __proto__: null,
     fill(value) {
       if (this === null || this === undefined) throw new TypeError('Array.prototype.fill called on null or undefined');
       const object = Object(this);
       const length = min(max(integer(object.length), 0), Number.MAX_SAFE_INTEGER);
-      if (length <= LARGE) return apply(nativeFill, object, arguments);
+      if (length <= FEW || (length <= LARGE && walkable(object, length))) return apply(nativeFill, object, arguments);
       const start = arguments[1];
       const end = arguments[2];
       let index = relative(start, length);
@@ -51,7 +75,7 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
         return apply(nativeFrom, this, arguments);
       }
       const length = min(max(integer(items.length), 0), Number.MAX_SAFE_INTEGER);
-      if (length <= LARGE) return apply(nativeFrom, this, arguments);
+      if (length <= FEW || (length <= LARGE && walkable(items, length))) return apply(nativeFrom, this, arguments);
       const array = new ArrayConstructor(length);
       for (let index = 0; index < length; index++) {
         const value = items[index];
@@ -71,13 +95,6 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
   // holes as undefined, for toSorted), in loops that a timeout or the memory cap can stop.
   const nativeSort = Array.prototype.sort;
   const nativeToSorted = Array.prototype.toSorted;
-  const HUGE = 1 << 24;
-  const lengthOf = (object) => min(max(integer(object.length), 0), Number.MAX_SAFE_INTEGER);
-  const MAX_ARRAY_LENGTH = 4294967295;
-  const objectOf = (self, name) => {
-    if (self === null || self === undefined) throw new TypeError(`${name} called on null or undefined`);
-    return Object(self);
-  };
   // The receiver as an object, after the checks both sorting methods make first.
   const sortable = (self, comparator, name) => {
     if (comparator !== undefined && typeof comparator !== 'function') {
@@ -86,10 +103,11 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
     return objectOf(self, name);
   };
   const sorting = {
+    __proto__: null,
     sort(comparator) {
       const object = sortable(this, comparator, 'Array.prototype.sort');
       const length = lengthOf(object);
-      if (length <= HUGE) return apply(nativeSort, object, [comparator]);
+      if (length <= FEW || walkable(object, length)) return apply(nativeSort, object, [comparator]);
       const items = [];
       for (let index = 0; index < length; index++) if (index in object) items[items.length] = object[index];
       apply(nativeSort, items, [comparator]);
@@ -101,7 +119,7 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
     toSorted(comparator) {
       const object = sortable(this, comparator, 'Array.prototype.toSorted');
       const length = lengthOf(object);
-      if (length <= HUGE) return apply(nativeToSorted, object, [comparator]);
+      if (length <= FEW || walkable(object, length)) return apply(nativeToSorted, object, [comparator]);
       if (length > MAX_ARRAY_LENGTH) throw new RangeError('Invalid array length');
       const items = [];
       for (let index = 0; index < length; index++) items[index] = object[index];
@@ -117,10 +135,11 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
   const nativeWith = Array.prototype.with;
   const nativeToSpliced = Array.prototype.toSpliced;
   const copying = {
+    __proto__: null,
     toReversed() {
       const object = objectOf(this, 'Array.prototype.toReversed');
       const length = lengthOf(object);
-      if (length <= HUGE) return apply(nativeToReversed, object, []);
+      if (length <= FEW || walkable(object, length)) return apply(nativeToReversed, object, []);
       if (length > MAX_ARRAY_LENGTH) throw new RangeError('Invalid array length');
       const result = [];
       for (let index = 0; index < length; index++) result[index] = object[length - 1 - index];
@@ -129,7 +148,7 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
     with(index, value) {
       const object = objectOf(this, 'Array.prototype.with');
       const length = lengthOf(object);
-      if (length <= HUGE) return apply(nativeWith, object, [index, value]);
+      if (length <= FEW || walkable(object, length)) return apply(nativeWith, object, [index, value]);
       const offset = integer(index);
       const actual = offset >= 0 ? offset : length + offset;
       if (actual >= length || actual < 0) throw new RangeError('Invalid index : ' + index);
@@ -141,7 +160,7 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
     toSpliced(start, skipCount) {
       const object = objectOf(this, 'Array.prototype.toSpliced');
       const length = lengthOf(object);
-      if (length <= HUGE) return apply(nativeToSpliced, object, arguments);
+      if (length <= FEW || walkable(object, length)) return apply(nativeToSpliced, object, arguments);
       const actualStart = relative(start, length);
       const insert = arguments.length > 2 ? arguments.length - 2 : 0;
       const skip = arguments.length === 0 ? 0 : arguments.length === 1 ? length - actualStart
@@ -160,6 +179,9 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
   Array.prototype.toReversed = copying.toReversed;
   Array.prototype.with = copying.with;
   Array.prototype.toSpliced = copying.toSpliced;
+)js";
+
+inline constexpr const char* kGuardsTail = R"js(
   // Resizable and growable buffers take their memory from V8's page allocator, around the ArrayBuffer
   // allocator that enforces the memory cap (4 x 128 MB of them in a 64 MB isolate). The constructors
   // ignore `maxByteLength`, as engines before ES2024 do (`resize` / `grow` then throw, as on any fixed
@@ -191,6 +213,12 @@ inline constexpr const char* kBuiltinGuards = R"js((function () {
     globalThis.ArrayBuffer = FixedArrayBuffer;
     globalThis.SharedArrayBuffer = FixedSharedArrayBuffer;
   }
-})();)js";
+}))js";
+
+// One script, so the pieces share the helpers; joined once per process.
+inline const std::string& BuiltinGuardsSource() {
+  static const std::string source = std::string(kGuardsHead) + kArrayLoopGuards + kGuardsTail;
+  return source;
+}
 
 }  // namespace isorun

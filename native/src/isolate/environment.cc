@@ -259,8 +259,8 @@ void Environment::Dispose() {
   while (!exec.try_lock()) {
     if (isolate_ != nullptr) isolate_->TerminateExecution();
     if (std::chrono::steady_clock::now() >= hand_off_at) {
-      // A built-in that never checks for termination (copyWithin on a huge sparse array) can hold the isolate
-      // for minutes: the thread running it frees the isolate when it leaves (Lock::~Lock), so that
+      // A built-in that never checks for termination (sorting a 128 MB typed array) can hold the isolate
+      // for seconds: the thread running it frees the isolate when it leaves (Lock::~Lock), so that
       // this caller, often Node's thread, does not wait for it.
       teardown_pending_.store(true);
       if (!exec.try_lock()) return;
@@ -286,6 +286,7 @@ void Environment::TearDown() {
     default_context_.Reset();
     setup_scripts_.clear();
     guards_.Reset();
+    chain_depth_.Reset();
     owned_.clear();
     templates_.clear();
   }
@@ -341,7 +342,9 @@ std::vector<uint8_t> guards_cache;
 v8::Local<v8::UnboundScript> Environment::CompileGuards(v8::Isolate* isolate) {
   v8::EscapableHandleScope scope(isolate);
   v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "isorun:guards"));
-  v8::Local<v8::String> text = v8::String::NewFromUtf8(isolate, kBuiltinGuards).ToLocalChecked();
+  v8::Local<v8::String> text = v8::String::NewFromUtf8(isolate, BuiltinGuardsSource().data(),
+                                                       v8::NewStringType::kNormal, int(BuiltinGuardsSource().size()))
+                                   .ToLocalChecked();
   std::vector<uint8_t> cache;
   {
     std::lock_guard<std::mutex> lock(guards_cache_mutex);
@@ -368,6 +371,58 @@ v8::Local<v8::UnboundScript> Environment::CompileGuards(v8::Isolate* isolate) {
   return scope.Escape(guards);
 }
 
+namespace {
+
+v8::Local<v8::Value> PrototypeOf(v8::Local<v8::Object> object) {
+#if V8_MAJOR_VERSION >= 13
+  return object->GetPrototypeV2();
+#else
+  return object->GetPrototype();
+#endif
+}
+
+// chainDepth(value, limit): how many objects a property lookup on `value` may visit, counted up to
+// limit + 1: its prototype chain, with each proxy followed to its target (where V8 goes when a trap is
+// missing) and no trap run, so a guest cannot make it lie.
+void ChainDepth(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  double limit = info[1]->IsNumber() ? info[1].As<v8::Number>()->Value() : 0;
+  v8::Local<v8::Value> value = info[0];
+  if (!value->IsObject() && !value->IsNullOrUndefined() &&
+      !value->ToObject(isolate->GetCurrentContext()).ToLocal(&value)) {
+    return;
+  }
+  double depth = 0;
+  while (depth <= limit && value->IsObject()) {
+    depth++;
+    value = value->IsProxy() ? value.As<v8::Proxy>()->GetTarget() : PrototypeOf(value.As<v8::Object>());
+  }
+  info.GetReturnValue().Set(depth);
+}
+
+}  // namespace
+
+bool Environment::InstallGuards(v8::Local<v8::Context> context) {
+  if (guards_.IsEmpty()) {
+    v8::Local<v8::UnboundScript> guards = CompileGuards(isolate_);
+    if (guards.IsEmpty()) return false;
+    guards_.Reset(isolate_, guards);
+  }
+  if (chain_depth_.IsEmpty()) {
+    chain_depth_.Reset(isolate_,
+                       v8::FunctionTemplate::New(isolate_, ChainDepth, {}, {}, 2, v8::ConstructorBehavior::kThrow,
+                                                 v8::SideEffectType::kHasNoSideEffect));
+  }
+  v8::Local<v8::Value> install;
+  v8::Local<v8::Function> chain_depth;
+  if (!guards_.Get(isolate_)->BindToCurrentContext()->Run(context).ToLocal(&install) || !install->IsFunction() ||
+      !chain_depth_.Get(isolate_)->GetFunction(context).ToLocal(&chain_depth)) {
+    return false;
+  }
+  v8::Local<v8::Value> argv[] = {chain_depth};
+  return !install.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 1, argv).IsEmpty();
+}
+
 v8::Local<v8::Context> Environment::NewContext() {
   v8::EscapableHandleScope scope(isolate_);
   auto queue = std::make_unique<ContextQueue>(isolate_);
@@ -381,12 +436,7 @@ v8::Local<v8::Context> Environment::NewContext() {
   if (context->Global()->Delete(context, v8::String::NewFromUtf8Literal(isolate_, "WebAssembly")).IsNothing()) {
     return {};
   }
-  if (guards_.IsEmpty()) {
-    v8::Local<v8::UnboundScript> guards = CompileGuards(isolate_);
-    if (guards.IsEmpty()) return {};
-    guards_.Reset(isolate_, guards);
-  }
-  if (guards_.Get(isolate_)->BindToCurrentContext()->Run(context).IsEmpty()) return {};
+  if (!InstallGuards(context)) return {};
   if (options_.context_setup) {
     if (setup_scripts_.empty() && !options_.context_setup->Compile(isolate_, &setup_scripts_)) return {};
     for (const auto& script : setup_scripts_) {

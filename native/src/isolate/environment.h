@@ -206,6 +206,9 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   std::vector<v8::Global<v8::UnboundScript>> setup_scripts_;
   v8::Global<v8::UnboundScript> guards_;
   static v8::Local<v8::UnboundScript> CompileGuards(v8::Isolate* isolate);
+  // The native `chainDepth` that the guards receive in each context.
+  v8::Global<v8::FunctionTemplate> chain_depth_;
+  bool InstallGuards(v8::Local<v8::Context> context);
   std::unordered_map<uint64_t, std::unique_ptr<Suspended>> suspended_;
   std::unordered_map<Owned*, std::unique_ptr<Owned>> owned_;
   std::vector<v8::Global<v8::FunctionTemplate>> templates_;
