@@ -113,38 +113,17 @@ inline constexpr const char* kArrayLoopGuards = R"js(
     const flag = value[spreadableKey];
     return flag !== undefined ? !!flag : isArray(value);
   };
-  const FunctionPrototype = Function.prototype;
-  const functionCall = FunctionPrototype.call;
-  const nullish = (name) => new TypeError(`Array.prototype.${name} called on null or undefined`);
-  // The fast paths below are written out in each method: `native.call(this, ...)` with the arguments
-  // spelled out (rest parameters, not `arguments`) lets the optimizing compiler inline the built-in
-  // and its callback as it would without the guard (map on 10 elements: 28 ns either way; through a
-  // helper or Reflect.apply, 100-120 ns). A guest that replaced Function.prototype.call gets apply.
-  const walking = {
+  // The loops, apart from the methods: a method is compiled on its first call in each isolate, and
+  // small ones compile fast (a snapshot boot whose library used a few paid +150 us for whole ones).
+  const slowly = {
     __proto__: null,
-    forEach(callback, thisArg = undefined) {
-      if (this === null || this === undefined) throw nullish('forEach');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        if (FunctionPrototype.call === functionCall) return nativeForEach.call(this, callback, thisArg);
-        return apply(nativeForEach, this, [callback, thisArg]);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    forEach(object, length, callback, thisArg) {
       callable(callback);
       for (let index = 0; index < length; index++) {
         if (index in object) apply(callback, thisArg, [object[index], index, object]);
       }
     },
-    map(callback, thisArg = undefined) {
-      if (this === null || this === undefined) throw nullish('map');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        if (FunctionPrototype.call === functionCall) return nativeMap.call(this, callback, thisArg);
-        return apply(nativeMap, this, [callback, thisArg]);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    map(object, length, callback, thisArg) {
       callable(callback);
       const result = speciesCreate(object, length);
       for (let index = 0; index < length; index++) {
@@ -152,15 +131,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       }
       return result;
     },
-    filter(callback, thisArg = undefined) {
-      if (this === null || this === undefined) throw nullish('filter');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        if (FunctionPrototype.call === functionCall) return nativeFilter.call(this, callback, thisArg);
-        return apply(nativeFilter, this, [callback, thisArg]);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    filter(object, length, callback, thisArg) {
       callable(callback);
       const result = speciesCreate(object, 0);
       let to = 0;
@@ -171,48 +142,21 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       }
       return result;
     },
-    some(callback, thisArg = undefined) {
-      if (this === null || this === undefined) throw nullish('some');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        if (FunctionPrototype.call === functionCall) return nativeSome.call(this, callback, thisArg);
-        return apply(nativeSome, this, [callback, thisArg]);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    some(object, length, callback, thisArg) {
       callable(callback);
       for (let index = 0; index < length; index++) {
         if (index in object && apply(callback, thisArg, [object[index], index, object])) return true;
       }
       return false;
     },
-    every(callback, thisArg = undefined) {
-      if (this === null || this === undefined) throw nullish('every');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        if (FunctionPrototype.call === functionCall) return nativeEvery.call(this, callback, thisArg);
-        return apply(nativeEvery, this, [callback, thisArg]);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    every(object, length, callback, thisArg) {
       callable(callback);
       for (let index = 0; index < length; index++) {
         if (index in object && !apply(callback, thisArg, [object[index], index, object])) return false;
       }
       return true;
     },
-    // `initial` is a rest parameter: whether it was passed matters, and `arguments` would cost ~60 ns.
-    reduce(callback, ...initial) {
-      if (this === null || this === undefined) throw nullish('reduce');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        const called = FunctionPrototype.call === functionCall;
-        if (initial.length === 0) return called ? nativeReduce.call(this, callback) : apply(nativeReduce, this, [callback]);
-        const value = initial[0];
-        return called ? nativeReduce.call(this, callback, value) : apply(nativeReduce, this, [callback, value]);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    reduce(object, length, callback, initial) {
       callable(callback);
       let index = 0;
       let accumulator = initial[0];
@@ -226,19 +170,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       }
       return accumulator;
     },
-    reduceRight(callback, ...initial) {
-      if (this === null || this === undefined) throw nullish('reduceRight');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        const called = FunctionPrototype.call === functionCall;
-        if (initial.length === 0) {
-          return called ? nativeReduceRight.call(this, callback) : apply(nativeReduceRight, this, [callback]);
-        }
-        const value = initial[0];
-        return called ? nativeReduceRight.call(this, callback, value) : apply(nativeReduceRight, this, [callback, value]);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    reduceRight(object, length, callback, initial) {
       callable(callback);
       let index = length - 1;
       let accumulator = initial[0];
@@ -252,14 +184,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       }
       return accumulator;
     },
-    lastIndexOf(searchElement, ...fromIndex) {
-      if (this === null || this === undefined) throw nullish('lastIndexOf');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        return apply(nativeLastIndexOf, this, fromIndex.length === 0 ? [searchElement] : [searchElement, fromIndex[0]]);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    lastIndexOf(object, length, searchElement, fromIndex) {
       if (length === 0) return -1;
       let index = length - 1;
       if (fromIndex.length > 0) {
@@ -270,35 +195,10 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       for (; index >= 0; index--) if (index in object && object[index] === searchElement) return index;
       return -1;
     },
-    join(separator) {
-      if (this === null || this === undefined) throw nullish('join');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        if (FunctionPrototype.call === functionCall) return nativeJoin.call(this, separator);
-        return apply(nativeJoin, this, [separator]);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    join(object, length, separator) {
       return joined(object, length, separator === undefined ? ',' : `${separator}`, (value) => `${value}`);
     },
-    toLocaleString() {
-      const object = objectOf(this, 'Array.prototype.toLocaleString');
-      const raw = object.length;
-      if (small(object, raw)) return apply(nativeToLocaleString, object, arguments);
-      const length = toLength(raw);
-      const locales = arguments[0];
-      const options = arguments[1];
-      return joined(object, length, ',', (value) => `${value.toLocaleString(locales, options)}`);
-    },
-    slice(start, end) {
-      if (this === null || this === undefined) throw nullish('slice');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        if (FunctionPrototype.call === functionCall) return nativeSlice.call(this, start, end);
-        return apply(nativeSlice, this, [start, end]);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    slice(object, length, start, end) {
       let index = relative(start, length);
       const final = end === undefined ? length : relative(end, length);
       const result = speciesCreate(object, max(final - index, 0));
@@ -307,19 +207,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       result.length = to;
       return result;
     },
-    splice(start, deleteCount, ...items) {
-      if (this === null || this === undefined) throw nullish('splice');
-      const raw = this.length;
-      // How many arguments came matters: splice(0) empties, splice(0, undefined) removes nothing.
-      const count = arguments.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        if (count === 2 && FunctionPrototype.call === functionCall) return nativeSplice.call(this, start, deleteCount);
-        const list = count === 0 ? [] : count === 1 ? [start] : [start, deleteCount];
-        for (let item = 0; item < items.length; item++) createData(list, item + 2, items[item]);
-        return apply(nativeSplice, this, list);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    splice(object, length, start, deleteCount, items, count) {
       const actualStart = relative(start, length);
       const itemCount = items.length;
       const removed = count === 0 ? 0 : count === 1 ? length - actualStart
@@ -345,12 +233,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       object.length = length - removed + itemCount;
       return result;
     },
-    reverse() {
-      if (this === null || this === undefined) throw nullish('reverse');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) return apply(nativeReverse, this, []);
-      const object = Object(this);
-      const length = toLength(raw);
+    reverse(object, length) {
       const middle = trunc(length / 2);
       for (let lower = 0; lower !== middle; lower++) {
         const upper = length - lower - 1;
@@ -365,12 +248,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       }
       return object;
     },
-    copyWithin(target, start, end = undefined) {
-      if (this === null || this === undefined) throw nullish('copyWithin');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) return apply(nativeCopyWithin, this, [target, start, end]);
-      const object = Object(this);
-      const length = toLength(raw);
+    copyWithin(object, length, target, start, end) {
       let to = relative(target, length);
       let from = relative(start, length);
       const final = end === undefined ? length : relative(end, length);
@@ -384,15 +262,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       for (; count > 0; count--, from += direction, to += direction) moveOrDelete(object, from, to);
       return object;
     },
-    shift() {
-      if (this === null || this === undefined) throw nullish('shift');
-      const raw = this.length;
-      if (typeof raw === 'number' && walkable(this, raw)) {
-        if (FunctionPrototype.call === functionCall) return nativeShift.call(this);
-        return apply(nativeShift, this, []);
-      }
-      const object = Object(this);
-      const length = toLength(raw);
+    shift(object, length) {
       if (length === 0) {
         object.length = 0;
         return undefined;
@@ -402,6 +272,155 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       delete object[length - 1];
       object.length = length - 1;
       return first;
+    },
+  };
+  const FunctionPrototype = Function.prototype;
+  const functionCall = FunctionPrototype.call;
+  const nullish = (name) => new TypeError(`Array.prototype.${name} called on null or undefined`);
+  // The fast paths below are written out in each method: `native.call(this, ...)` with the arguments
+  // spelled out (rest parameters, not `arguments`) lets the optimizing compiler inline the built-in
+  // and its callback as it would without the guard (map on 10 elements: 28 ns either way; through a
+  // helper or Reflect.apply, 100-120 ns). A guest that replaced Function.prototype.call gets apply.
+  const walking = {
+    __proto__: null,
+    forEach(callback, thisArg = undefined) {
+      if (this === null || this === undefined) throw nullish('forEach');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        if (FunctionPrototype.call === functionCall) return nativeForEach.call(this, callback, thisArg);
+        return apply(nativeForEach, this, [callback, thisArg]);
+      }
+      return slowly.forEach(Object(this), toLength(raw), callback, thisArg);
+    },
+    map(callback, thisArg = undefined) {
+      if (this === null || this === undefined) throw nullish('map');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        if (FunctionPrototype.call === functionCall) return nativeMap.call(this, callback, thisArg);
+        return apply(nativeMap, this, [callback, thisArg]);
+      }
+      return slowly.map(Object(this), toLength(raw), callback, thisArg);
+    },
+    filter(callback, thisArg = undefined) {
+      if (this === null || this === undefined) throw nullish('filter');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        if (FunctionPrototype.call === functionCall) return nativeFilter.call(this, callback, thisArg);
+        return apply(nativeFilter, this, [callback, thisArg]);
+      }
+      return slowly.filter(Object(this), toLength(raw), callback, thisArg);
+    },
+    some(callback, thisArg = undefined) {
+      if (this === null || this === undefined) throw nullish('some');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        if (FunctionPrototype.call === functionCall) return nativeSome.call(this, callback, thisArg);
+        return apply(nativeSome, this, [callback, thisArg]);
+      }
+      return slowly.some(Object(this), toLength(raw), callback, thisArg);
+    },
+    every(callback, thisArg = undefined) {
+      if (this === null || this === undefined) throw nullish('every');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        if (FunctionPrototype.call === functionCall) return nativeEvery.call(this, callback, thisArg);
+        return apply(nativeEvery, this, [callback, thisArg]);
+      }
+      return slowly.every(Object(this), toLength(raw), callback, thisArg);
+    },
+    // `initial` is a rest parameter: whether it was passed matters, and `arguments` would cost ~60 ns.
+    reduce(callback, ...initial) {
+      if (this === null || this === undefined) throw nullish('reduce');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        const called = FunctionPrototype.call === functionCall;
+        if (initial.length === 0) return called ? nativeReduce.call(this, callback) : apply(nativeReduce, this, [callback]);
+        const value = initial[0];
+        return called ? nativeReduce.call(this, callback, value) : apply(nativeReduce, this, [callback, value]);
+      }
+      return slowly.reduce(Object(this), toLength(raw), callback, initial);
+    },
+    reduceRight(callback, ...initial) {
+      if (this === null || this === undefined) throw nullish('reduceRight');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        const called = FunctionPrototype.call === functionCall;
+        if (initial.length === 0) {
+          return called ? nativeReduceRight.call(this, callback) : apply(nativeReduceRight, this, [callback]);
+        }
+        const value = initial[0];
+        return called ? nativeReduceRight.call(this, callback, value) : apply(nativeReduceRight, this, [callback, value]);
+      }
+      return slowly.reduceRight(Object(this), toLength(raw), callback, initial);
+    },
+    lastIndexOf(searchElement, ...fromIndex) {
+      if (this === null || this === undefined) throw nullish('lastIndexOf');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        return apply(nativeLastIndexOf, this, fromIndex.length === 0 ? [searchElement] : [searchElement, fromIndex[0]]);
+      }
+      return slowly.lastIndexOf(Object(this), toLength(raw), searchElement, fromIndex);
+    },
+    join(separator) {
+      if (this === null || this === undefined) throw nullish('join');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        if (FunctionPrototype.call === functionCall) return nativeJoin.call(this, separator);
+        return apply(nativeJoin, this, [separator]);
+      }
+      return slowly.join(Object(this), toLength(raw), separator);
+    },
+    toLocaleString() {
+      const object = objectOf(this, 'Array.prototype.toLocaleString');
+      const raw = object.length;
+      if (small(object, raw)) return apply(nativeToLocaleString, object, arguments);
+      const length = toLength(raw);
+      const locales = arguments[0];
+      const options = arguments[1];
+      return joined(object, length, ',', (value) => `${value.toLocaleString(locales, options)}`);
+    },
+    slice(start, end) {
+      if (this === null || this === undefined) throw nullish('slice');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        if (FunctionPrototype.call === functionCall) return nativeSlice.call(this, start, end);
+        return apply(nativeSlice, this, [start, end]);
+      }
+      return slowly.slice(Object(this), toLength(raw), start, end);
+    },
+    splice(start, deleteCount, ...items) {
+      if (this === null || this === undefined) throw nullish('splice');
+      const raw = this.length;
+      // How many arguments came matters: splice(0) empties, splice(0, undefined) removes nothing.
+      const count = arguments.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        if (count === 2 && FunctionPrototype.call === functionCall) return nativeSplice.call(this, start, deleteCount);
+        const list = count === 0 ? [] : count === 1 ? [start] : [start, deleteCount];
+        for (let item = 0; item < items.length; item++) createData(list, item + 2, items[item]);
+        return apply(nativeSplice, this, list);
+      }
+      return slowly.splice(Object(this), toLength(raw), start, deleteCount, items, count);
+    },
+    reverse() {
+      if (this === null || this === undefined) throw nullish('reverse');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) return apply(nativeReverse, this, []);
+      return slowly.reverse(Object(this), toLength(raw));
+    },
+    copyWithin(target, start, end = undefined) {
+      if (this === null || this === undefined) throw nullish('copyWithin');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) return apply(nativeCopyWithin, this, [target, start, end]);
+      return slowly.copyWithin(Object(this), toLength(raw), target, start, end);
+    },
+    shift() {
+      if (this === null || this === undefined) throw nullish('shift');
+      const raw = this.length;
+      if (typeof raw === 'number' && walkable(this, raw)) {
+        if (FunctionPrototype.call === functionCall) return nativeShift.call(this);
+        return apply(nativeShift, this, []);
+      }
+      return slowly.shift(Object(this), toLength(raw));
     },
     unshift(first) {
       const object = objectOf(this, 'Array.prototype.unshift');

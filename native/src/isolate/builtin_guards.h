@@ -13,8 +13,8 @@ namespace isorun {
 // termination cannot land and the heap grows by gigabytes. Large ones run as plain loops instead,
 // which check for interrupts; small ones and iterables keep the built-ins.
 // The script evaluates to a function that the engine calls once per context with `chainDepth`, a native
-// function (Environment::NewContext).
-inline constexpr const char* kGuardsHead = R"js((function (chainDepth) {
+// function, and `warm` (Environment::InstallGuards).
+inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   'use strict';
   const nativeFill = Array.prototype.fill;
   const nativeFrom = Array.from;
@@ -212,6 +212,16 @@ inline constexpr const char* kGuardsTail = R"js(
     NativeSharedArrayBuffer.prototype.constructor = FixedSharedArrayBuffer;
     globalThis.ArrayBuffer = FixedArrayBuffer;
     globalThis.SharedArrayBuffer = FixedSharedArrayBuffer;
+  }
+  // Once per process, before the engine takes the guards' code cache: compiles each guard (not the
+  // loops behind them), so that isolates deserialize them instead of parsing them on first use.
+  if (warm) {
+    const f = () => 0;
+    const a = [];
+    a.forEach(f), a.map(f), a.filter(f), a.some(f), a.every(f), a.reduce(f, 0), a.reduceRight(f, 0);
+    a.lastIndexOf(0), a.join(), a.toLocaleString(), a.slice(), a.splice(0, 0), a.reverse(), a.copyWithin(0, 0);
+    a.shift(), a.unshift(), a.flat(), a.flatMap(f), a.concat(), a.fill(0), Array.from({ length: 0 });
+    a.sort(), a.toSorted(), a.toReversed(), a.toSpliced(0, 0), [0].with(0, 0), String.raw({ raw: a });
   }
 }))js";
 
