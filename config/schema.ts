@@ -20,6 +20,13 @@ export const ConfigSchema = Type.Object(
       maximum: 64 * MiB,
       description: 'Largest request body accepted; larger bodies get 413 PAYLOAD_TOO_LARGE.',
     }),
+    requestTimeoutMs: Type.Integer({
+      default: 60_000,
+      minimum: 1000,
+      maximum: 3_600_000,
+      description:
+        'Time a client has to send a whole request (headers and body); a slower one gets 408 REQUEST_TIMEOUT and its connection closes.',
+    }),
     argsMaxDepth: Type.Integer({
       default: 64,
       minimum: 1,

@@ -50,8 +50,11 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
     frameworkErrors: (error, request, reply) =>
       sendProblem(reply.header('x-request-id', request.id), toProblem(error, config.bodyLimitBytes)),
     clientErrorHandler: writeClientError,
-    // Node looks for requests whose headers are late every 30 s by default: look every second.
-    http: { connectionsCheckingInterval: 1000 },
+    // A client that sends its body a byte at a time (or stops halfway) held its connection for good:
+    // Fastify turns Node's request timeout off by default, and Node applies it only when it is at
+    // least the headers timeout. Node looks for late requests every 30 s by default: every second.
+    requestTimeout: config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: 1000, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = new Metrics();

@@ -114,7 +114,7 @@ export function clientErrorProblem(error: NodeJS.ErrnoException): ProblemError {
     case 'HPE_HEADER_OVERFLOW':
       return new ProblemError('HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts (16 KB).');
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new ProblemError('REQUEST_TIMEOUT', 'The request headers did not arrive in time.');
+      return new ProblemError('REQUEST_TIMEOUT', 'The request (headers and body) did not arrive in time.');
     default:
       return new ProblemError('INVALID_REQUEST', `The request is not valid HTTP (${error.code ?? 'parse error'}).`, {
         field: '',

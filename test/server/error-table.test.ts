@@ -149,6 +149,16 @@ t.test("requests Node's HTTP parser refuses are problem+json too", async (t) => 
   checkProblem(t, big, 'HEADERS_TOO_LARGE');
   isorun.app.server.headersTimeout = 500;
   checkProblem(t, await rawRequest(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n'), 'REQUEST_TIMEOUT');
+  // A body that stops halfway held its connection for good (Fastify turns Node's request timeout off).
+  const slowBody = await startApp(t, { requestTimeoutMs: 1000 });
+  await slowBody.app.listen({ host: '127.0.0.1', port: 0 });
+  const started = Date.now();
+  const halfway = await rawRequest(
+    (slowBody.app.server.address() as net.AddressInfo).port,
+    'POST /run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"code"',
+  );
+  checkProblem(t, halfway, 'REQUEST_TIMEOUT');
+  t.ok(Date.now() - started < 10_000, `the connection closed after ${Date.now() - started} ms`);
   const badUrl = await isorun.app.inject({ method: 'GET', url: '/%' });
   checkProblem(t, { status: badUrl.statusCode, body: badUrl.json(), headers: badUrl.headers }, 'INVALID_REQUEST');
 });
