@@ -99,6 +99,17 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
         new ProblemError('SHUTTING_DOWN', 'The server is shutting down.', {}, { 'retry-after': '1' }),
       );
     }
+    // A compressed body is not JSON as sent: without this it read as malformed JSON (400).
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      return sendProblem(
+        reply,
+        new ProblemError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Content-Encoding ${JSON.stringify(encoding.slice(0, 64))} is not supported: send the body uncompressed.`,
+        ),
+      );
+    }
     return undefined;
   });
   // While closing, every response ends its connection: keep-alive sockets would hold `close()` open.

@@ -1,5 +1,6 @@
 // Malformed request bodies get a precise 4xx problem with a stable code, never a 5xx.
 import t from 'tap';
+import zlib from 'node:zlib';
 import { startApp } from './helpers';
 
 t.test('malformed bodies', async (t) => {
@@ -59,6 +60,23 @@ t.test('malformed bodies', async (t) => {
   t.match(unknown.body.detail, /timeout/, 'names the unknown field');
   const allowedDepth = await post(`{"code": "(a) => JSON.stringify(a)", "args": [${'['.repeat(9)}${']'.repeat(9)}]}`);
   t.equal(allowedDepth.status, 200, 'args nested up to the limit pass');
+  // A gzip body read as malformed JSON (400 INVALID_REQUEST); compression is not supported, say so.
+  const gzipped = await app.inject({
+    method: 'POST',
+    url: '/run',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    payload: zlib.gzipSync('{"code": "1"}'),
+  });
+  t.equal(gzipped.statusCode, 415);
+  t.equal(gzipped.json().code, 'UNSUPPORTED_MEDIA_TYPE');
+  t.match(gzipped.json().detail, /Content-Encoding "gzip" is not supported/);
+  const identity = await app.inject({
+    method: 'POST',
+    url: '/run',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'identity' },
+    payload: '{"code": "1"}',
+  });
+  t.equal(identity.json().result, 1, 'identity encoding accepted');
   const charset = await post('{"code": "1"}', 'application/json; charset=utf-8');
   t.equal(charset.body.result, 1, 'charset parameter accepted');
   const missingType = await app.inject({ method: 'POST', url: '/run', payload: Buffer.from('{"code":"1"}') });
