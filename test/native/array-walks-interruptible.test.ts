@@ -238,6 +238,17 @@ t.test('guests that replace the helpers the guards use still get the built-insâ€
     )
     .runSync(context);
   t.equal(result, '[[2,4],[1,2,3],3,[4],[5],[7,8]]');
+  const replacedGlobals = isolate
+    .compileScriptSync(
+      `const { TypeError: NativeTypeError, JSON: NativeJSON, Reflect: NativeReflect } = globalThis;
+       globalThis.Object = null; globalThis.Number = null; globalThis.TypeError = null; globalThis.RangeError = null;
+       let thrown;
+       try { NativeReflect.apply(Array.prototype.forEach, null, [() => 1]); } catch (error) { thrown = error; }
+       NativeJSON.stringify([NativeReflect.apply(Array.prototype.map, { length: '2', 0: 1, 1: 2 }, [(x) => x * 3]),
+         thrown instanceof NativeTypeError])`,
+    )
+    .runSync(isolate.createContextSync());
+  t.equal(replacedGlobals, '[[3,6],true]', 'replaced Object, Number and error globals change nothing');
 });
 
 t.test('the guards look like the built-ins', async (t) => {

@@ -16,6 +16,8 @@ namespace isorun {
 // function, and `warm` (Environment::InstallGuards).
 inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   'use strict';
+  // Captured now, as the built-ins hold theirs: a guest that replaces these globals changes nothing here.
+  const { Object, Number, TypeError, RangeError } = globalThis;
   const nativeFill = Array.prototype.fill;
   const nativeFrom = Array.from;
   const iteratorKey = Symbol.iterator;
