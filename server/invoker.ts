@@ -329,7 +329,7 @@ export class Invoker {
         }) as Promise<number>;
         const next = await Promise.race([tick, timer.expired]);
         if (next === 'expired') {
-          tick.catch(() => {});
+          tick.catch(noop);
           break;
         }
         if (deadline.passed) break;

@@ -1,6 +1,6 @@
 // Part of the guards script (builtin_guards.h), spliced in where its helpers are in scope: apply,
-// defineProperty, integer, relative, toLength, objectOf, walkable, chainDepth, ArrayConstructor, FEW, STEPS,
-// HUGE, MAX_ARRAY_LENGTH.
+// integer, relative, toLength, objectOf, createData, walkable, chainDepth, ArrayConstructor, FEW, STEPS,
+// HUGE, MAX_SAFE, MAX_ARRAY_LENGTH.
 #pragma once
 
 // Every other built-in that walks the indices of an array-like (forEach, map, join, slice, splice,
@@ -15,7 +15,6 @@ inline constexpr const char* kArrayLoopGuards = R"js(
   const isArray = ArrayConstructor.isArray;
   const speciesKey = Symbol.species;
   const spreadableKey = Symbol.isConcatSpreadable;
-  const MAX_SAFE = Number.MAX_SAFE_INTEGER;
   const prototype = ArrayConstructor.prototype;
   const nativeForEach = prototype.forEach;
   const nativeMap = prototype.map;
@@ -36,15 +35,13 @@ inline constexpr const char* kArrayLoopGuards = R"js(
   const nativeConcat = prototype.concat;
   const nativeRaw = String.raw;
   // A length the built-in may walk itself; anything else (huge, or not a number) runs here.
-  const small = (object, length) => typeof length === 'number' && (length <= FEW || walkable(object, length));
+  const small = (object, length) => typeof length === 'number' && walkable(object, length);
   const describeValue = (value) =>
     typeof value === 'string' ? `"${value}"` : typeof value === 'function' ? 'function'
     : value !== null && typeof value === 'object' ? '#<Object>' : String(value);
   const callable = (callback) => {
     if (typeof callback !== 'function') throw new TypeError(`${describeValue(callback)} is not a function`);
   };
-  const createData = (target, key, value) =>
-    defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   // ArraySpeciesCreate's constructor: undefined for a plain array of this realm.
   const speciesOf = (original) => {
     if (!isArray(original)) return undefined;

@@ -47,8 +47,12 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   const walkable = (object, length) =>
     length <= FEW || (!(length > HUGE) && length * chainDepth(object, STEPS / length) <= STEPS);
   const MAX_ARRAY_LENGTH = 4294967295;
-  const toLength = (value) => min(max(integer(value), 0), Number.MAX_SAFE_INTEGER);
+  const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+  const toLength = (value) => min(max(integer(value), 0), MAX_SAFE);
   const lengthOf = (object) => toLength(object.length);
+  // CreateDataPropertyOrThrow: a new own property, whatever setters the prototype chain holds.
+  const createData = (target, key, value) =>
+    defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   const objectOf = (self, name) => {
     if (self === null || self === undefined) throw new TypeError(`${name} called on null or undefined`);
     return Object(self);
@@ -58,10 +62,9 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   const methods = {
     __proto__: null,
     fill(value) {
-      if (this === null || this === undefined) throw new TypeError('Array.prototype.fill called on null or undefined');
-      const object = Object(this);
-      const length = min(max(integer(object.length), 0), Number.MAX_SAFE_INTEGER);
-      if (length <= FEW || (length <= LARGE && walkable(object, length))) return apply(nativeFill, object, arguments);
+      const object = objectOf(this, 'Array.prototype.fill');
+      const length = lengthOf(object);
+      if (length <= LARGE && walkable(object, length)) return apply(nativeFill, object, arguments);
       const start = arguments[1];
       const end = arguments[2];
       let index = relative(start, length);
@@ -76,13 +79,13 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
           (this !== ArrayConstructor && this !== undefined) || (mapper !== undefined && typeof mapper !== 'function')) {
         return apply(nativeFrom, this, arguments);
       }
-      const length = min(max(integer(items.length), 0), Number.MAX_SAFE_INTEGER);
-      if (length <= FEW || (length <= LARGE && walkable(items, length))) return apply(nativeFrom, this, arguments);
+      const length = lengthOf(items);
+      if (length <= LARGE && walkable(items, length)) return apply(nativeFrom, this, arguments);
       const array = new ArrayConstructor(length);
       for (let index = 0; index < length; index++) {
         const value = items[index];
         const mapped = mapper === undefined ? value : apply(mapper, receiver, [value, index]);
-        defineProperty(array, index, { value: mapped, writable: true, enumerable: true, configurable: true });
+        createData(array, index, mapped);
       }
       return array;
     },
@@ -109,7 +112,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
     sort(comparator) {
       const object = sortable(this, comparator, 'Array.prototype.sort');
       const length = lengthOf(object);
-      if (length <= FEW || walkable(object, length)) return apply(nativeSort, object, [comparator]);
+      if (walkable(object, length)) return apply(nativeSort, object, [comparator]);
       const items = [];
       for (let index = 0; index < length; index++) if (index in object) items[items.length] = object[index];
       apply(nativeSort, items, [comparator]);
@@ -121,7 +124,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
     toSorted(comparator) {
       const object = sortable(this, comparator, 'Array.prototype.toSorted');
       const length = lengthOf(object);
-      if (length <= FEW || walkable(object, length)) return apply(nativeToSorted, object, [comparator]);
+      if (walkable(object, length)) return apply(nativeToSorted, object, [comparator]);
       if (length > MAX_ARRAY_LENGTH) throw new RangeError('Invalid array length');
       const items = [];
       for (let index = 0; index < length; index++) items[index] = object[index];
@@ -141,7 +144,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
     toReversed() {
       const object = objectOf(this, 'Array.prototype.toReversed');
       const length = lengthOf(object);
-      if (length <= FEW || walkable(object, length)) return apply(nativeToReversed, object, []);
+      if (walkable(object, length)) return apply(nativeToReversed, object, []);
       if (length > MAX_ARRAY_LENGTH) throw new RangeError('Invalid array length');
       const result = [];
       for (let index = 0; index < length; index++) result[index] = object[length - 1 - index];
@@ -150,7 +153,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
     with(index, value) {
       const object = objectOf(this, 'Array.prototype.with');
       const length = lengthOf(object);
-      if (length <= FEW || walkable(object, length)) return apply(nativeWith, object, [index, value]);
+      if (walkable(object, length)) return apply(nativeWith, object, [index, value]);
       const offset = integer(index);
       const actual = offset >= 0 ? offset : length + offset;
       if (actual >= length || actual < 0) throw new RangeError('Invalid index : ' + index);
@@ -162,13 +165,13 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
     toSpliced(start, skipCount) {
       const object = objectOf(this, 'Array.prototype.toSpliced');
       const length = lengthOf(object);
-      if (length <= FEW || walkable(object, length)) return apply(nativeToSpliced, object, arguments);
+      if (walkable(object, length)) return apply(nativeToSpliced, object, arguments);
       const actualStart = relative(start, length);
       const insert = arguments.length > 2 ? arguments.length - 2 : 0;
       const skip = arguments.length === 0 ? 0 : arguments.length === 1 ? length - actualStart
         : min(max(integer(skipCount), 0), length - actualStart);
       const newLength = length + insert - skip;
-      if (newLength > Number.MAX_SAFE_INTEGER) throw new TypeError('Invalid array length');
+      if (newLength > MAX_SAFE) throw new TypeError('Invalid array length');
       if (newLength > MAX_ARRAY_LENGTH) throw new RangeError('Invalid array length');
       const result = [];
       let at = 0;

@@ -354,7 +354,7 @@ std::vector<uint8_t> guards_cache;
 
 }  // namespace
 
-v8::Local<v8::UnboundScript> Environment::CompileGuards(v8::Isolate* isolate) {
+v8::Local<v8::UnboundScript> Environment::CompileGuards(v8::Isolate* isolate, bool* uncached) {
   v8::EscapableHandleScope scope(isolate);
   v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "isorun:guards"));
   v8::Local<v8::String> text = v8::String::NewFromUtf8(isolate, BuiltinGuardsSource().data(),
@@ -378,15 +378,11 @@ v8::Local<v8::UnboundScript> Environment::CompileGuards(v8::Isolate* isolate) {
   }
   v8::ScriptCompiler::Source source(text, origin);
   if (!v8::ScriptCompiler::CompileUnboundScript(isolate, &source).ToLocal(&guards)) return {};
+  *uncached = true;
   return scope.Escape(guards);
 }
 
 namespace {
-
-bool GuardsCacheMade() {
-  std::lock_guard<std::mutex> lock(guards_cache_mutex);
-  return !guards_cache.empty();
-}
 
 // Taken after the guards ran once with `warm` (each guard called on an empty array), so the cache
 // holds their bytecode: later isolates deserialize it instead of parsing each guard on its first call
@@ -397,10 +393,6 @@ void MakeGuardsCache(v8::Local<v8::UnboundScript> guards) {
   std::lock_guard<std::mutex> lock(guards_cache_mutex);
   if (guards_cache.empty()) guards_cache.assign(made->data, made->data + made->length);
 }
-
-}  // namespace
-
-namespace {
 
 v8::Local<v8::Value> PrototypeOf(v8::Local<v8::Object> object) {
 #if V8_MAJOR_VERSION >= 13
@@ -432,8 +424,10 @@ void ChainDepth(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }  // namespace
 
 bool Environment::InstallGuards(v8::Local<v8::Context> context) {
+  // An isolate that compiled the guards without a cache warms them in its first context and makes it.
+  bool warm = false;
   if (guards_.IsEmpty()) {
-    v8::Local<v8::UnboundScript> guards = CompileGuards(isolate_);
+    v8::Local<v8::UnboundScript> guards = CompileGuards(isolate_, &warm);
     if (guards.IsEmpty()) return false;
     guards_.Reset(isolate_, guards);
   }
@@ -448,7 +442,6 @@ bool Environment::InstallGuards(v8::Local<v8::Context> context) {
       !chain_depth_.Get(isolate_)->GetFunction(context).ToLocal(&chain_depth)) {
     return false;
   }
-  const bool warm = !GuardsCacheMade();
   v8::Local<v8::Value> argv[] = {chain_depth, v8::Boolean::New(isolate_, warm)};
   if (install.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 2, argv).IsEmpty()) return false;
   if (warm) MakeGuardsCache(guards_.Get(isolate_));

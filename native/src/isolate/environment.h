@@ -205,7 +205,8 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   v8::Global<v8::Context> default_context_;
   std::vector<v8::Global<v8::UnboundScript>> setup_scripts_;
   v8::Global<v8::UnboundScript> guards_;
-  static v8::Local<v8::UnboundScript> CompileGuards(v8::Isolate* isolate);
+  // `uncached`: set when no process-wide code cache existed yet to compile from.
+  static v8::Local<v8::UnboundScript> CompileGuards(v8::Isolate* isolate, bool* uncached);
   // The native `chainDepth` that the guards receive in each context.
   v8::Global<v8::FunctionTemplate> chain_depth_;
   bool InstallGuards(v8::Local<v8::Context> context);
