@@ -30,6 +30,11 @@ class RunGuard {
   bool cancelled_ = false;
   std::atomic<bool> timed_out_{false};
   uint64_t start_;
+  // The pool job this run belongs to (empty for sync calls on the caller's thread), and when its first
+  // terminate was sent; under mutex_.
+  ThreadPool::JobTicket job_;
+  TimerThread::Clock::time_point first_terminate_{};
+  bool lowered_ = false;
 };
 
 uint64_t MonotonicNanos();

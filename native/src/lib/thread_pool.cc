@@ -38,6 +38,9 @@ constexpr auto kSpin = std::chrono::microseconds(50);
 constexpr int kHit = 1, kMiss = 4, kScoreLimit = 64;
 constexpr unsigned kProbeEvery = 32;
 
+// The worker running on this thread (null on threads that are not a pool's).
+thread_local const void* current_worker = nullptr;
+
 }  // namespace
 
 ThreadPool::ThreadPool(size_t threads, size_t stack_bytes) : base_(threads), stack_bytes_(stack_bytes) {
@@ -117,6 +120,24 @@ void ThreadPool::Stop() {
   workers_.clear();
 }
 
+ThreadPool::JobTicket ThreadPool::CurrentJob() {
+  // Only this thread changes its own job counter, so reading it here needs no lock.
+  const auto* worker = static_cast<const Worker*>(current_worker);
+  return worker == nullptr ? JobTicket{} : JobTicket{worker, worker->job};
+}
+
+void ThreadPool::Lower(const JobTicket& ticket, int nice) {
+  if (ticket.worker == nullptr) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& worker : workers_) {
+    if (worker.get() != ticket.worker) continue;
+    // The job may have ended (and the thread taken another) since the ticket was issued.
+    if (worker->exited || !worker->running || worker->job != ticket.job) return;
+    if (setpriority(PRIO_PROCESS, id_t(worker->tid), nice) == 0) worker->demoted = true;
+    return;
+  }
+}
+
 void* ThreadPool::Main(void* worker) {
   auto* self = static_cast<Worker*>(worker);
   // Named so that per-thread CPU (top -H, /proc/PID/task) tells the engine's threads apart.
@@ -187,6 +208,7 @@ void ThreadPool::Watch() {
 void ThreadPool::Loop(Worker* self) {
   std::unique_lock<std::mutex> lock(mutex_);
   self->tid = long(syscall(SYS_gettid));
+  current_worker = self;
   pthread_getcpuclockid(pthread_self(), &self->cpu_clock);
   bool spun = false;
   for (;;) {

@@ -32,6 +32,16 @@ class ThreadPool {
   // The configured number of threads (the pool adds more only while jobs run long).
   size_t size() const { return base_; }
 
+  // The job running on the calling thread, if that is a thread of a pool; empty otherwise.
+  struct JobTicket {
+    const void* worker = nullptr;
+    uint64_t job = 0;
+  };
+  static JobTicket CurrentJob();
+  // Runs the job `ticket` names at CPU priority `nice` (a larger value: lower priority) from now until it
+  // ends, if it is still running on this pool; its thread gets its priority back as any long job does.
+  void Lower(const JobTicket& ticket, int nice);
+
  private:
   using Clock = std::chrono::steady_clock;
   struct Worker {
