@@ -7,7 +7,7 @@
 // the guest with a length that is a string (so the loops run) and in Node's own V8 with the number.
 import t from 'tap';
 import vm from 'node:vm';
-import { sandbox } from './helpers';
+import { sandbox, timed } from './helpers';
 
 const WALKS = [
   'forEach(x=>x)',
@@ -81,6 +81,38 @@ t.test('a short walk over a deep prototype chain ends at the timeout', async (t)
     '-b-',
     'a short walk stays native whatever the chain',
   );
+});
+
+t.test('a walk whose every step is slow ends soon after the timeout', async (t) => {
+  // Each index lookup through a chain 100,000 deep takes about half a millisecond, and V8's interpreter
+  // checks for termination in a loop only once its interrupt budget runs out: the guards' own loops
+  // ended 1.3-1.6 s past a 100 ms timeout. They now make a call per step, where V8 checks. (Each case
+  // gets a fresh chain in a fresh context: an inline cache that warms up on such a chain makes all of it
+  // fast in one step that costs the square of its length, which no guard can cut short.)
+  const { isolate } = sandbox(t, { memoryLimit: 128 });
+  for (const code of [
+    'Array.prototype.sort.call(like)',
+    'Array.prototype.toSorted.call(like)',
+    'Array.prototype.toReversed.call(like)',
+    'Array.prototype.fill.call(like, 1)',
+    'Array.prototype.forEach.call(like, (x) => x)',
+    'Array.prototype.lastIndexOf.call(like, 1)',
+    'Array.prototype.join.call(like)',
+    'Array.prototype.slice.call(like)',
+    'Array.from(like)',
+  ]) {
+    const context = isolate.createContextSync();
+    isolate
+      .compileScriptSync(
+        `let p = {}; for (let i = 0; i < 100000; i++) p = Object.create(p);
+         globalThis.like = Object.create(p); like.length = 100000;`,
+      )
+      .runSync(context);
+    const { ms, error } = await timed(() => isolate.compileScriptSync(code).runSync(context, { timeout: 100 }));
+    t.match(String(error), /timed out/, code);
+    t.ok(ms < 800, `${code} ended ${Math.round(ms)} ms after it started`);
+    context.release();
+  }
 });
 
 // Evaluated in both realms: builds each case's receiver (a length made by LENGTH), runs the call and

@@ -1,5 +1,5 @@
 // Part of the guards script (builtin_guards.h), spliced in where its helpers are in scope: apply,
-// integer, relative, toLength, objectOf, createData, walkable, chainDepth, ArrayConstructor, FEW, STEPS,
+// integer, relative, toLength, objectOf, createData, walkable, chainDepth, checkpoint, ArrayConstructor, FEW, STEPS,
 // HUGE, MAX_SAFE, MAX_ARRAY_LENGTH.
 #pragma once
 
@@ -69,7 +69,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
     joining[joining.depth++] = object;
     try {
       let text = '';
-      for (let index = 0; index < length; index++) {
+      for (let index = 0; index < length; index++, checkpoint()) {
         if (index > 0) text += separator;
         const value = object[index];
         if (value !== undefined && value !== null) text += element(value);
@@ -84,7 +84,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
   // defineProperty per element.
   const flattenInto = (list, source, sourceLength, start, depth, mapper, thisArg) => {
     let targetIndex = start;
-    for (let index = 0; index < sourceLength; index++) {
+    for (let index = 0; index < sourceLength; index++, checkpoint()) {
       if (!(index in source)) continue;
       let element = source[index];
       if (mapper !== undefined) element = apply(mapper, thisArg, [element, index, source]);
@@ -116,14 +116,14 @@ inline constexpr const char* kArrayLoopGuards = R"js(
     __proto__: null,
     forEach(object, length, callback, thisArg) {
       callable(callback);
-      for (let index = 0; index < length; index++) {
+      for (let index = 0; index < length; index++, checkpoint()) {
         if (index in object) apply(callback, thisArg, [object[index], index, object]);
       }
     },
     map(object, length, callback, thisArg) {
       callable(callback);
       const result = speciesCreate(object, length);
-      for (let index = 0; index < length; index++) {
+      for (let index = 0; index < length; index++, checkpoint()) {
         if (index in object) createData(result, index, apply(callback, thisArg, [object[index], index, object]));
       }
       return result;
@@ -132,7 +132,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       callable(callback);
       const result = speciesCreate(object, 0);
       let to = 0;
-      for (let index = 0; index < length; index++) {
+      for (let index = 0; index < length; index++, checkpoint()) {
         if (!(index in object)) continue;
         const value = object[index];
         if (apply(callback, thisArg, [value, index, object])) createData(result, to++, value);
@@ -141,14 +141,14 @@ inline constexpr const char* kArrayLoopGuards = R"js(
     },
     some(object, length, callback, thisArg) {
       callable(callback);
-      for (let index = 0; index < length; index++) {
+      for (let index = 0; index < length; index++, checkpoint()) {
         if (index in object && apply(callback, thisArg, [object[index], index, object])) return true;
       }
       return false;
     },
     every(object, length, callback, thisArg) {
       callable(callback);
-      for (let index = 0; index < length; index++) {
+      for (let index = 0; index < length; index++, checkpoint()) {
         if (index in object && !apply(callback, thisArg, [object[index], index, object])) return false;
       }
       return true;
@@ -158,11 +158,11 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       let index = 0;
       let accumulator = initial[0];
       if (initial.length === 0) {
-        while (index < length && !(index in object)) index++;
+        while (index < length && !(index in object)) index++, checkpoint();
         if (index === length) throw new TypeError('Reduce of empty array with no initial value');
         accumulator = object[index++];
       }
-      for (; index < length; index++) {
+      for (; index < length; index++, checkpoint()) {
         if (index in object) accumulator = callback(accumulator, object[index], index, object);
       }
       return accumulator;
@@ -172,11 +172,11 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       let index = length - 1;
       let accumulator = initial[0];
       if (initial.length === 0) {
-        while (index >= 0 && !(index in object)) index--;
+        while (index >= 0 && !(index in object)) index--, checkpoint();
         if (index < 0) throw new TypeError('Reduce of empty array with no initial value');
         accumulator = object[index--];
       }
-      for (; index >= 0; index--) {
+      for (; index >= 0; index--, checkpoint()) {
         if (index in object) accumulator = callback(accumulator, object[index], index, object);
       }
       return accumulator;
@@ -189,7 +189,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
         if (from === -Infinity) return -1;
         index = from >= 0 ? min(from, length - 1) : length + from;
       }
-      for (; index >= 0; index--) if (index in object && object[index] === searchElement) return index;
+      for (; index >= 0; index--, checkpoint()) if (index in object && object[index] === searchElement) return index;
       return -1;
     },
     join(object, length, separator) {
@@ -200,7 +200,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       const final = end === undefined ? length : relative(end, length);
       const result = speciesCreate(object, max(final - index, 0));
       let to = 0;
-      for (; index < final; index++, to++) if (index in object) createData(result, to, object[index]);
+      for (; index < final; index++, to++, checkpoint()) if (index in object) createData(result, to, object[index]);
       result.length = to;
       return result;
     },
@@ -211,28 +211,28 @@ inline constexpr const char* kArrayLoopGuards = R"js(
         : min(max(integer(deleteCount), 0), length - actualStart);
       if (length + itemCount - removed > MAX_SAFE) throw new TypeError('Invalid array length');
       const result = speciesCreate(object, removed);
-      for (let index = 0; index < removed; index++) {
+      for (let index = 0; index < removed; index++, checkpoint()) {
         const from = actualStart + index;
         if (from in object) createData(result, index, object[from]);
       }
       result.length = removed;
       if (itemCount < removed) {
-        for (let index = actualStart; index < length - removed; index++) {
+        for (let index = actualStart; index < length - removed; index++, checkpoint()) {
           moveOrDelete(object, index + removed, index + itemCount);
         }
-        for (let index = length; index > length - removed + itemCount; index--) delete object[index - 1];
+        for (let index = length; index > length - removed + itemCount; index--, checkpoint()) delete object[index - 1];
       } else if (itemCount > removed) {
-        for (let index = length - removed; index > actualStart; index--) {
+        for (let index = length - removed; index > actualStart; index--, checkpoint()) {
           moveOrDelete(object, index + removed - 1, index + itemCount - 1);
         }
       }
-      for (let item = 0; item < itemCount; item++) object[actualStart + item] = items[item];
+      for (let item = 0; item < itemCount; item++, checkpoint()) object[actualStart + item] = items[item];
       object.length = length - removed + itemCount;
       return result;
     },
     reverse(object, length) {
       const middle = trunc(length / 2);
-      for (let lower = 0; lower !== middle; lower++) {
+      for (let lower = 0; lower !== middle; lower++, checkpoint()) {
         const upper = length - lower - 1;
         const lowerExists = lower in object;
         const lowerValue = lowerExists ? object[lower] : undefined;
@@ -428,7 +428,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       if (count > 0) {
         if (length + count > MAX_SAFE) throw new TypeError('Invalid array length');
         for (let index = length; index > 0; index--) moveOrDelete(object, index - 1, index + count - 1);
-        for (let item = 0; item < count; item++) object[item] = arguments[item];
+        for (let item = 0; item < count; item++, checkpoint()) object[item] = arguments[item];
       }
       object.length = length + count;
       return length + count;
@@ -467,7 +467,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
         }
         const length = toLength(value.length);
         if (to + length > MAX_SAFE) throw new TypeError('Invalid array length');
-        for (let index = 0; index < length; index++, to++) if (index in value) createData(result, to, value[index]);
+        for (let index = 0; index < length; index++, to++, checkpoint()) if (index in value) createData(result, to, value[index]);
       }
       result.length = to;
       return result;
@@ -478,7 +478,7 @@ inline constexpr const char* kArrayLoopGuards = R"js(
       if (small(literals, raw)) return apply(nativeRaw, this, arguments);
       const count = toLength(raw);
       let text = '';
-      for (let index = 0; index < count; index++) {
+      for (let index = 0; index < count; index++, checkpoint()) {
         text += `${literals[index]}`;
         if (index + 1 < count && index + 1 < arguments.length) text += `${arguments[index + 1]}`;
       }
