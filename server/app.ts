@@ -37,6 +37,12 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
     bodyLimit: config.bodyLimitBytes,
     // Reject wrong types and unknown fields instead of coercing or silently dropping them.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
+    // `__proto__` and `constructor.prototype` keys are valid JSON: JSON.parse makes them own data
+    // properties, nothing on the host merges request objects, and the guest gets `args` as JSON text.
+    // Fastify refused such bodies as "not valid JSON" (a webhook payload with such a key could not be
+    // passed on); a top-level one is now an unknown field like any other.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
     requestIdHeader: false,
     genReqId: (request) => {
       const fromClient = request.headers['x-request-id'];

@@ -58,6 +58,18 @@ t.test('malformed bodies', async (t) => {
   t.match(maximum.body.detail, /128/, 'names the maximum');
   const unknown = await post('{"code": "1", "timeout": 5}');
   t.match(unknown.body.detail, /timeout/, 'names the unknown field');
+  const proto = await post('{"code": "1", "__proto__": {"x": 1}}');
+  t.match(proto.body.detail, /__proto__/, 'a top-level __proto__ key is an unknown field, named');
+  // Valid JSON with keys that Fastify treats as prototype poisoning reaches the guest as plain data.
+  const data = await post(
+    '{"code": "(a) => [Object.keys(a), a.__proto__.x, Object.getPrototypeOf(a) === Object.prototype, a.constructor.prototype.y]", "args": [{"__proto__": {"x": 1}, "constructor": {"prototype": {"y": 2}}}]}',
+  );
+  t.same(
+    data.body.result,
+    [['__proto__', 'constructor'], 1, true, 2],
+    '__proto__ and constructor keys in args arrive as own data',
+  );
+  t.equal(({} as Record<string, unknown>).x, undefined, 'nothing leaked into the host');
   const allowedDepth = await post(`{"code": "(a) => JSON.stringify(a)", "args": [${'['.repeat(9)}${']'.repeat(9)}]}`);
   t.equal(allowedDepth.status, 200, 'args nested up to the limit pass');
   // A gzip body read as malformed JSON (400 INVALID_REQUEST); compression is not supported, say so.
