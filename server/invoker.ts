@@ -122,7 +122,8 @@ function readHeapUsed(lease: Lease): Promise<number> {
 class Ended extends Error {
   constructor(
     /** `stuck`: the deadline passed and the engine call did not settle; its isolate is retired. */
-    readonly kind: 'timeout' | 'stuck' | 'memory' | 'threw' | 'compile' | 'shutdown' | 'problem',
+    /** `overrun`: a FinalizationRegistry callback overran and the engine disposed the isolate. */
+    readonly kind: 'timeout' | 'stuck' | 'overrun' | 'memory' | 'threw' | 'compile' | 'shutdown' | 'problem',
     readonly thrown?: GuestThrown,
     readonly compileMessage?: string,
     readonly problem?: ProblemError,
@@ -241,11 +242,16 @@ export class Invoker {
     }
     const stats = await this.#stats(lease, started, cpuBefore, ended?.kind !== 'stuck', heap);
     let logs: GuestLogs | undefined = envelope;
-    if (ended !== undefined && ended.kind !== 'memory' && ended.kind !== 'stuck' && ended.kind !== 'shutdown') {
+    if (ended !== undefined && !['memory', 'stuck', 'overrun', 'shutdown'].includes(ended.kind)) {
       logs = await this.#readLogs(lease);
     }
     if (ended?.kind === 'stuck') this.pool.retire(lease);
-    else await this.pool.release(lease, { heapUsedBytes: stats.heapUsedBytes || undefined });
+    else {
+      await this.pool.release(lease, {
+        heapUsedBytes: stats.heapUsedBytes || undefined,
+        overran: ended?.kind === 'overrun',
+      });
+    }
 
     const bounded = boundedLogs(logs, this.config);
     try {
@@ -359,7 +365,7 @@ export class Invoker {
     if (lease.isolate.isDisposed && isBetweenCallsOverrun(error)) {
       const detail =
         'A FinalizationRegistry callback ran past 200 ms (V8 runs them between the steps of an invocation, where that is the limit).';
-      return new Ended('problem', undefined, undefined, new ProblemError('TIMEOUT', detail));
+      return new Ended('overrun', undefined, undefined, new ProblemError('TIMEOUT', detail));
     }
     if (lease.isolate.isDisposed) return new Ended(this.pool.closed && !isMemoryKill(error) ? 'shutdown' : 'memory');
     if ((error as Error | undefined)?.message === TIMEOUT_MESSAGE && deadline.passed) return new Ended('timeout');
@@ -424,6 +430,7 @@ export class Invoker {
       case 'threw':
         return functionError(ended.thrown!, withLogs, request.memoryMb);
       case 'problem':
+      case 'overrun':
         return new ProblemError(ended.problem!.code, ended.problem!.detail, { ...ended.problem!.fields, ...withLogs });
       case 'shutdown':
         return new ProblemError(

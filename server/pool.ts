@@ -11,8 +11,18 @@ const MiB = 1024 * 1024;
 /** Compiled user scripts kept per isolate: requests that repeat code skip the compile round trip. */
 const SCRIPT_CACHE_SIZE = 64;
 
-export type DisposeReason = 'memory' | 'uses' | 'heap' | 'evicted' | 'broken' | 'shutdown';
-export const DISPOSE_REASONS: readonly DisposeReason[] = ['memory', 'uses', 'heap', 'evicted', 'broken', 'shutdown'];
+/** `overrun`: guest code ran past a limit its isolate cannot survive (a call stuck past its deadline, a
+ * FinalizationRegistry callback past 200 ms); `broken`: any other failure that left an isolate unusable. */
+export type DisposeReason = 'memory' | 'overrun' | 'uses' | 'heap' | 'evicted' | 'broken' | 'shutdown';
+export const DISPOSE_REASONS: readonly DisposeReason[] = [
+  'memory',
+  'overrun',
+  'uses',
+  'heap',
+  'evicted',
+  'broken',
+  'shutdown',
+];
 
 /** The guest runtime's control function, as seen from the host. */
 export type Control = Reference<(op: ControlOp, ...args: unknown[]) => unknown>;
@@ -160,13 +170,19 @@ export class IsolatePool {
     });
   }
 
-  /** Returns the isolate after an invocation; it is disposed if it died, is worn out or grew too much. */
-  async release(lease: Lease, { heapUsedBytes }: { heapUsedBytes: number | undefined }): Promise<void> {
+  /**
+   * Returns the isolate after an invocation; it is disposed if it died, is worn out or grew too much.
+   * `overran`: the engine disposed it because guest code overran (else a dead isolate hit its memory cap).
+   */
+  async release(
+    lease: Lease,
+    { heapUsedBytes, overran = false }: { heapUsedBytes: number | undefined; overran?: boolean },
+  ): Promise<void> {
     const entry = lease.entry;
     releaseContext(lease.context);
     entry.uses++;
     let reason: DisposeReason | undefined;
-    if (entry.isolate.isDisposed) reason = 'memory';
+    if (entry.isolate.isDisposed) reason = overran ? 'overrun' : 'memory';
     else if (this.#closed) reason = 'shutdown';
     else if (entry.uses >= entry.maxUses) reason = 'uses';
     else if (
@@ -205,7 +221,7 @@ export class IsolatePool {
   /** Disposes an isolate whose invocation left it unusable (a host-side deadline passed with guest work pending). */
   retire(lease: Lease): void {
     releaseContext(lease.context);
-    this.#dispose(lease.entry, lease.isolate.isDisposed ? 'memory' : 'broken');
+    this.#dispose(lease.entry, 'overrun');
     this.#serveQueue();
   }
 

@@ -1,6 +1,16 @@
 // Hostile guests: each costs at most its own deadline or memory, gets a 4xx, and the server keeps serving.
 import t from 'tap';
+import type { IsorunApp } from '../../server/app';
 import { run, startApp } from './helpers';
+
+/** The count of isolates the pool disposed for `reason`, from /metrics. */
+async function disposed(isorun: IsorunApp, reason: string): Promise<number> {
+  const text = (await isorun.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const line = text
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`isorun_isolates_disposed_total{reason="${reason}"} `));
+  return Number(line?.split(' ').pop());
+}
 
 t.test('hostile guests', async (t) => {
   const isorun = await startApp(t, { poolMaxIsolates: 2, resultMaxBytes: 64 * 1024 });
@@ -117,6 +127,7 @@ t.test('hostile guests', async (t) => {
     t.ok(Date.now() - started < 5000, `${name}: bounded in time`);
     await healthy();
   }
+  t.equal(await disposed(isorun, 'overrun'), 1, 'the FinalizationRegistry overrun is counted as one, not as memory');
   t.match(
     (
       await run(isorun, {
@@ -157,6 +168,7 @@ t.test('a built-in that never checks for termination costs its own isolate, not 
   t.ok(elapsed < 2000, `answered ${elapsed} ms after it started, at its deadline, not when the built-in returned`);
   const next = await run(isorun, { code: '(a, b) => a + b', args: [2, 3] });
   t.equal(next.body.result, 5, 'the server serves meanwhile');
+  t.equal(await disposed(isorun, 'overrun'), 1, 'its isolate is counted as overrun');
 });
 
 t.test('a huge error message is cut, not sent whole', async (t) => {
