@@ -182,9 +182,11 @@ function parseEnvelope(text: unknown, config: Config): Envelope {
 /** The host re-checks the log limits: it never trusts what comes out of a guest. */
 function boundedLogs(logs: GuestLogs | undefined, config: Config): GuestLogs {
   const kept: LogEntry[] = [];
-  let truncated = logs?.logsTruncated === true;
+  // Not an array: the guest reshaped what its runtime reported (the runtime's own text cannot be).
+  const entries: unknown = logs?.logs;
+  let truncated = logs?.logsTruncated === true || (entries !== undefined && !Array.isArray(entries));
   let bytes = 0;
-  for (const entry of logs?.logs ?? []) {
+  for (const entry of Array.isArray(entries) ? (entries as LogEntry[]) : []) {
     if (
       kept.length >= config.logMaxEntries ||
       typeof entry?.message !== 'string' ||

@@ -197,3 +197,23 @@ t.test("the runtime's frames stay out of stacks, and logs are cut between charac
   t.same(logged.body.logs, [{ level: 'log', message: 'abcd' }], 'not half of the emoji');
   t.equal(logged.body.logsTruncated, true);
 });
+
+t.test('toJSON and iterators on the prototypes cannot reshape what the runtime reports', async (t) => {
+  // The envelope and the logs went through the guest's JSON.stringify: `Array.prototype.toJSON` made the
+  // logs a number, and the host answered 500; `Object.prototype.toJSON` replaced the whole envelope.
+  const isorun = await startApp(t);
+  const tamper = `Object.prototype.toJSON = function () { return { outcome: 'ok', result: 'forged', logs: [] } };
+    Array.prototype.toJSON = function () { return 5 };
+    Array.prototype[Symbol.iterator] = function* () { yield 'forged' };`;
+  const ok = await run(isorun, { code: `() => { ${tamper} console.log('hi'); return [1, 2] }` });
+  t.equal(ok.status, 200);
+  t.same(ok.body.result, 5, "the result's own JSON honours its toJSON, as JSON.stringify does");
+  t.same(ok.body.logs, [{ level: 'log', message: 'hi' }], 'the logs are the logs');
+  const timedOut = await run(isorun, { code: `() => { ${tamper} console.log('hi'); for (;;) {} }`, timeoutMs: 100 });
+  t.equal(timedOut.status, 422, 'a guest-caused failure, not a 5xx');
+  t.equal(timedOut.body.code, 'TIMEOUT');
+  t.same(timedOut.body.logs, [{ level: 'log', message: 'hi' }]);
+  const threw = await run(isorun, { code: `() => { ${tamper} throw new Error('real') }` });
+  t.equal(threw.body.code, 'FUNCTION_ERROR');
+  t.equal(threw.body.message, 'real');
+});

@@ -11,7 +11,6 @@ import { atob, btoa, encodingLite } from './encoding.mts';
 import { defineGlobal, defineLazyGlobal } from './lazy-global.mts';
 import {
   JSONParse,
-  JSONStringify,
   ObjectFreeze,
   PromiseCtor,
   PromisePrototypeThen,
@@ -21,7 +20,7 @@ import {
   TypeErrorCtor,
 } from './primordials.mts';
 import { createCrypto, createRandomSource, type RandomSource } from './random.mts';
-import { describeThrown, serializeResult } from './result.mts';
+import { describeThrown, recordJson, serializeResult } from './result.mts';
 import { structuredClone } from './structured-clone.mts';
 import { TimerQueue } from './timers.mts';
 import { installUrl } from './url.mts';
@@ -90,7 +89,7 @@ async function invoke(value: unknown, argsJson: string): Promise<string> {
   } catch (error) {
     part = { outcome: 'threw' as const, error: describeThrown(error) };
   }
-  return JSONStringify({ ...part, ...logSnapshot() });
+  return recordJson({ ...part, ...logSnapshot() });
 }
 
 /** Evaluates the code the host left under ENTRY_GLOBAL (a function wrapping the user's code), then invokes. */
@@ -102,7 +101,7 @@ function invokeEntry(argsJson: string): Promise<string> {
     if (typeof entry !== 'function') throw new TypeErrorCtor('isorun runtime: the code left no entry to invoke');
     value = ReflectApply(entry, undefined, []);
   } catch (error) {
-    return PromiseResolve(JSONStringify({ outcome: 'threw', error: describeThrown(error), ...logSnapshot() }));
+    return PromiseResolve(recordJson({ outcome: 'threw', error: describeThrown(error), ...logSnapshot() }));
   }
   return invoke(value, argsJson);
 }
@@ -128,7 +127,7 @@ function control(op: ControlOp, ...args: unknown[]): unknown {
         return 0;
       }
     case 'logs':
-      return JSONStringify(logSnapshot());
+      return recordJson(logSnapshot());
     default:
       throw new TypeErrorCtor(`isorun runtime: unknown control operation ${String(op)}`);
   }

@@ -14,6 +14,7 @@ export const DateNow = Date.now;
 export const MathMin = Math.min;
 export const ObjectDefineProperty = Object.defineProperty;
 export const ObjectFreeze = Object.freeze;
+export const ObjectKeys = Object.keys;
 export const StringCtor = String;
 export const TypeErrorCtor = TypeError;
 export const ErrorCtor = Error;

@@ -4,9 +4,11 @@ import type { Envelope, GuestThrown } from '../protocol.ts';
 import { RUNTIME_FILENAME, THROWN_TEXT_MAX } from '../protocol.ts';
 import { formatValue, prefixOf } from './console.mts';
 import {
+  ArrayIsArray,
   ArrayPrototypeJoin,
   ArrayPrototypePush,
   JSONStringify,
+  ObjectKeys,
   StringPrototypeCharCodeAt,
   StringPrototypeIncludes,
   StringPrototypeSplit,
@@ -29,6 +31,31 @@ function rejectNonJson(this: unknown, key: string, value: unknown): unknown {
 }
 
 /** UTF-8 length of a string, counting each surrogate pair as 4 bytes. */
+/**
+ * JSON text of the runtime's own records (the envelope, the logs): plain objects, arrays and primitives
+ * it built itself. Unlike JSON.stringify it never looks at a prototype, so a `toJSON` or an iterator the
+ * function put on Object.prototype or Array.prototype cannot reshape them (`Array.prototype.toJSON`
+ * turned the logs into a number, and the host failed with a 500).
+ */
+export function recordJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSONStringify(value) ?? 'null';
+  const record = value as Record<string, unknown>;
+  let text: string;
+  if (ArrayIsArray(value)) {
+    text = '[';
+    for (let index = 0; index < value.length; index++) text += (index > 0 ? ',' : '') + recordJson(record[index]);
+    return `${text}]`;
+  }
+  const keys = ObjectKeys(value);
+  text = '{';
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    if (record[key] === undefined) continue;
+    text += (text.length > 1 ? ',' : '') + JSONStringify(key) + ':' + recordJson(record[key]);
+  }
+  return `${text}}`;
+}
+
 export function utf8Length(text: string): number {
   let bytes = text.length;
   for (let index = 0; index < text.length; index++) {
