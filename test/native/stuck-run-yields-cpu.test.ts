@@ -67,3 +67,28 @@ t.test(
     t.equal(await long, 1);
   },
 );
+
+t.test(
+  'engine threads run as SCHED_BATCH, so that waking one does not preempt Node’s thread',
+  { skip: process.platform !== 'linux' },
+  async (t) => {
+    const { isolate, context } = sandbox(t);
+    await isolate.compileScriptSync('1').run(context);
+    const policies: number[] = [];
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      try {
+        const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        if (!/\((isorun-engine|isorun-extra)\)/.test(stat)) continue;
+        // Field 41 is the scheduling policy (3: SCHED_BATCH).
+        policies.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]));
+      } catch {
+        // the thread exited meanwhile
+      }
+    }
+    t.ok(policies.length > 0, 'engine threads found');
+    t.ok(
+      policies.every((policy) => policy === 3),
+      `policies: ${policies}`,
+    );
+  },
+);
