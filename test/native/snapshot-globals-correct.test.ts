@@ -85,6 +85,28 @@ t.test('contexts do not share what the scripts defined', async (t) => {
   isolate.dispose();
 });
 
+t.test('ASCII and non-ASCII sources both boot, and their functions read their own source', async (t) => {
+  // An all-ASCII script's source is lent to each isolate; any other is decoded into it.
+  const snapshot = Isolate.createSnapshot([
+    { code: 'function ascii() { return "plain" }', filename: 'ascii.js' },
+    { code: 'function wide() { return "héllo ✓ 🎉" }', filename: 'wide.js' },
+  ]);
+  for (let round = 0; round < 2; round++) {
+    const isolate = new Isolate({ snapshot });
+    const context = isolate.createContextSync();
+    t.equal(
+      isolate.compileScriptSync('JSON.stringify([ascii(), wide(), String(ascii), String(wide)])').runSync(context),
+      JSON.stringify([
+        'plain',
+        'héllo ✓ 🎉',
+        'function ascii() { return "plain" }',
+        'function wide() { return "héllo ✓ 🎉" }',
+      ]),
+    );
+    isolate.dispose();
+  }
+});
+
 t.test('a failing, throwing or endless script fails createSnapshot naming it', async (t) => {
   t.throws(() => Isolate.createSnapshot([{ code: 'var ok = 1;\nundefinedThing()', filename: 'broken.js' }]), {
     message: /broken\.js.*broken\.js:2/,

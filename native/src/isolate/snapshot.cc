@@ -30,6 +30,39 @@ v8::Local<v8::String> Utf8(v8::Isolate* isolate, const std::string& text) {
   return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal, int(text.size())).ToLocalChecked();
 }
 
+// A snapshot script's ASCII source, lent to one isolate's V8 string instead of decoded into its heap
+// (a 100 KB library on every snapshot boot). The Environment holds its snapshot until its isolate is
+// disposed, and V8 disposes every external string by then.
+class LentSource final : public v8::String::ExternalOneByteStringResource {
+ public:
+  explicit LentSource(const std::string& text) : text_(text) {}
+  const char* data() const override { return text_.data(); }
+  size_t length() const override { return text_.size(); }
+
+ private:
+  const std::string& text_;
+};
+
+bool IsAscii(const std::string& text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+v8::Local<v8::String> SourceOf(v8::Isolate* isolate, const SnapshotScript& script) {
+  const std::string& text = script.source;
+  if (!script.ascii) return Utf8(isolate, text);
+  auto* lent = new LentSource(text);
+  v8::Local<v8::String> string;
+  // On failure V8 did not take the resource (a string too long for V8 fails the compile anyway).
+  if (!v8::String::NewExternalOneByte(isolate, lent).ToLocal(&string)) {
+    delete lent;
+    return Utf8(isolate, text);
+  }
+  return string;
+}
+
 std::string Describe(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::TryCatch& try_catch) {
   std::string text = "unknown error";
   if (!try_catch.Exception().IsEmpty()) {
@@ -109,6 +142,7 @@ std::shared_ptr<Snapshot> Snapshot::Build(Environment& env, std::vector<Snapshot
   }
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->scripts_ = std::move(scripts);
+  for (SnapshotScript& script : snapshot->scripts_) script.ascii = IsAscii(script.source);
   return snapshot;
 }
 
@@ -213,6 +247,7 @@ std::shared_ptr<const Snapshot> Snapshot::ParseAt(const uint8_t* bytes, size_t l
       return nullptr;
     }
     script.v8_cache.assign(payload, payload + payload_length);
+    script.ascii = IsAscii(script.source);
     snapshot->scripts_.push_back(std::move(script));
   }
   if (offset != body) {
@@ -227,7 +262,7 @@ bool Snapshot::Compile(v8::Isolate* isolate, std::vector<v8::Global<v8::UnboundS
   for (const SnapshotScript& script : scripts_) {
     v8::ScriptOrigin origin = Origin(isolate, script);
     v8::ScriptCompiler::Source source(
-        Utf8(isolate, script.source), origin,
+        SourceOf(isolate, script), origin,
         new v8::ScriptCompiler::CachedData(script.v8_cache.data(), int(script.v8_cache.size())));
     v8::Local<v8::UnboundScript> unbound;
     if (!v8::ScriptCompiler::CompileUnboundScript(isolate, &source, v8::ScriptCompiler::kConsumeCodeCache)
