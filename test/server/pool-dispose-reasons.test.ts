@@ -1,0 +1,43 @@
+// The pool names why it disposed an isolate: `overrun` when guest code ran past a limit the isolate
+// could not survive (retired while stuck past its deadline, or disposed by the engine after a
+// FinalizationRegistry overrun), `memory` when the engine disposed it at its memory cap. Before, the
+// first was counted as `broken` and the second as `memory`.
+import t from 'tap';
+import { IsolatePool, type DisposeReason, type PoolObserver, type PoolOptions } from '../../server/pool';
+import { readGuestRuntime } from '../../server/runtime/bundle';
+
+const options: PoolOptions = {
+  minIsolates: 1,
+  maxIsolates: 1,
+  maxUsesPerIsolate: 1000,
+  recycleHeapPercent: 90,
+  queueMaxLength: 10,
+  queueMaxWaitMs: 5000,
+  defaultMemoryMb: 32,
+  guestLimits: { logMaxEntries: 10, logMaxBytes: 1000, resultMaxBytes: 1000 },
+  runtimeSource: readGuestRuntime(),
+};
+
+t.test('each way an invocation ends its isolate is counted under its reason', async (t) => {
+  const reasons: DisposeReason[] = [];
+  const observer: PoolObserver = {
+    isolateCreated: () => undefined,
+    isolateDisposed: (reason) => void reasons.push(reason),
+  };
+  const pool = new IsolatePool(options, observer);
+  t.teardown(() => pool.close({ force: true }));
+  await pool.warmUp();
+
+  pool.retire(await pool.acquire(32));
+  t.same(reasons, ['overrun'], 'a lease retired while its call is stuck');
+
+  const overran = await pool.acquire(32);
+  overran.isolate.dispose(); // as the engine does after a FinalizationRegistry overrun
+  await pool.release(overran, { heapUsedBytes: undefined, overran: true });
+  t.same(reasons, ['overrun', 'overrun'], 'an isolate the engine disposed after an overrun');
+
+  const killed = await pool.acquire(32);
+  killed.isolate.dispose(); // as the engine does at the memory cap
+  await pool.release(killed, { heapUsedBytes: undefined });
+  t.same(reasons, ['overrun', 'overrun', 'memory'], 'an isolate the engine disposed at its cap');
+});
