@@ -4,15 +4,11 @@
 // Before, dispose() spun on Node's thread until the built-in returned.
 import t from 'tap';
 import { Isolate } from './engine';
-import { evalSync, sandbox } from './helpers';
+import { evalSync, prepareStuckSort, sandbox } from './helpers';
 
 t.test('dispose returns while a call is stuck in a built-in', async (t) => {
   const { isolate, context } = sandbox(t, { memoryLimit: 256 });
-  evalSync(
-    isolate,
-    context,
-    'globalThis.a = new Float64Array(2 ** 24); for (let i = 0; i < a.length; i++) a[i] = Math.random(); undefined',
-  );
+  prepareStuckSort(isolate, context);
   const stuck = isolate.compileScriptSync('a.sort(); 1').run(context, { timeout: 100 });
   await new Promise((resolve) => setTimeout(resolve, 300));
   const started = Date.now();

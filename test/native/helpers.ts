@@ -200,3 +200,15 @@ export async function settledRssMb(): Promise<number> {
   await settleGarbage();
   return process.memoryUsage().rss / MB;
 }
+
+/**
+ * Leaves `globalThis.a`, a 128 MB Float64Array of random values, in `context`: `a.sort()` then runs
+ * about 2 s in V8's C++ without checking for termination (a call stuck in a built-in).
+ */
+export function prepareStuckSort(isolate: Isolate, context: Context): void {
+  evalSync(
+    isolate,
+    context,
+    'globalThis.a = new Float64Array(2 ** 24); for (let i = 0; i < a.length; i++) a[i] = Math.random(); undefined',
+  );
+}

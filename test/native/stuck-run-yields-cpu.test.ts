@@ -6,7 +6,7 @@
 // Linux only (/proc).
 import fs from 'node:fs';
 import t from 'tap';
-import { evalSync, sandbox } from './helpers';
+import { evalSync, prepareStuckSort, sandbox } from './helpers';
 
 /** The nice value of each of this process's engine threads. */
 function engineNice(): number[] {
@@ -33,11 +33,7 @@ t.test(
   { skip: process.platform !== 'linux' },
   async (t) => {
     const { isolate, context } = sandbox(t, { memoryLimit: 256 });
-    evalSync(
-      isolate,
-      context,
-      'globalThis.a = new Float64Array(2 ** 24); for (let i = 0; i < a.length; i++) a[i] = Math.random(); undefined',
-    );
+    prepareStuckSort(isolate, context);
     const stuck = isolate.compileScriptSync('a.sort(); 1').run(context, { timeout: 100 });
     await sleep(500);
     t.ok(engineNice().includes(19), `an engine thread runs at nice 19 while stuck: ${engineNice()}`);

@@ -3,11 +3,29 @@ import type { Test } from 'tap';
 import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
 import { buildApp, type IsorunApp } from '../../server/app';
+import type { PoolOptions } from '../../server/pool';
+import { readGuestRuntime } from '../../server/runtime/bundle';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const outcome = loadConfig({ argv: [], env: {} });
   if (outcome.kind !== 'config') throw new Error('expected a config');
   return { ...outcome.config, logLevel: 'silent', poolMinIsolates: 1, poolMaxIsolates: 2, ...overrides };
+}
+
+/** Options for an IsolatePool used on its own (small caps and limits). */
+export function poolOptions(overrides: Partial<PoolOptions> = {}): PoolOptions {
+  return {
+    minIsolates: 2,
+    maxIsolates: 2,
+    maxUsesPerIsolate: 1000,
+    recycleHeapPercent: 90,
+    queueMaxLength: 10,
+    queueMaxWaitMs: 5000,
+    defaultMemoryMb: 32,
+    guestLimits: { logMaxEntries: 10, logMaxBytes: 1000, resultMaxBytes: 1000 },
+    runtimeSource: readGuestRuntime(),
+    ...overrides,
+  };
 }
 
 export async function startApp(t: Test, overrides: Partial<Config> = {}): Promise<IsorunApp> {

@@ -3,20 +3,10 @@
 // FinalizationRegistry overrun), `memory` when the engine disposed it at its memory cap. Before, the
 // first was counted as `broken` and the second as `memory`.
 import t from 'tap';
-import { IsolatePool, type DisposeReason, type PoolObserver, type PoolOptions } from '../../server/pool';
-import { readGuestRuntime } from '../../server/runtime/bundle';
+import { IsolatePool, type DisposeReason, type PoolObserver } from '../../server/pool';
+import { poolOptions } from './helpers';
 
-const options: PoolOptions = {
-  minIsolates: 1,
-  maxIsolates: 1,
-  maxUsesPerIsolate: 1000,
-  recycleHeapPercent: 90,
-  queueMaxLength: 10,
-  queueMaxWaitMs: 5000,
-  defaultMemoryMb: 32,
-  guestLimits: { logMaxEntries: 10, logMaxBytes: 1000, resultMaxBytes: 1000 },
-  runtimeSource: readGuestRuntime(),
-};
+const options = poolOptions({ minIsolates: 1, maxIsolates: 1 });
 
 t.test('each way an invocation ends its isolate is counted under its reason', async (t) => {
   const reasons: DisposeReason[] = [];

@@ -1,20 +1,10 @@
 // The pool hands out an idle isolate whose next context is ready before one that is still making it,
 // so an invocation does not wait for a context while another isolate has one waiting.
 import t from 'tap';
-import { IsolatePool, type PoolOptions } from '../../server/pool';
-import { readGuestRuntime } from '../../server/runtime/bundle';
+import { IsolatePool } from '../../server/pool';
+import { poolOptions } from './helpers';
 
-const options: PoolOptions = {
-  minIsolates: 2,
-  maxIsolates: 2,
-  maxUsesPerIsolate: 1000,
-  recycleHeapPercent: 90,
-  queueMaxLength: 10,
-  queueMaxWaitMs: 5000,
-  defaultMemoryMb: 32,
-  guestLimits: { logMaxEntries: 10, logMaxBytes: 1000, resultMaxBytes: 1000 },
-  runtimeSource: readGuestRuntime(),
-};
+const options = poolOptions();
 
 t.test('a just-released isolate is passed over while another has its context ready', async (t) => {
   const pool = new IsolatePool(options);
