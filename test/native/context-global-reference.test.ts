@@ -15,6 +15,14 @@ t.test('context.global is a Reference to the global object', async (t) => {
   t.equal(evalSync(isolate, context, 'fromHost'), 'hello');
   evalSync(isolate, context, 'var fromGuest = { n: 42 }');
   t.same(jail.getSync('fromGuest').copySync(), { n: 42 });
+  t.equal(context.global, jail, 'the same Reference every time (made on first use)');
+});
+
+t.test('a released context takes its global Reference with it', async (t) => {
+  const { context } = sandbox(t);
+  const jail = context.global;
+  context.release();
+  t.throws(() => jail.getSync('Math'), 'the Reference handed out before');
 });
 
 t.test('globalReference() points at the same global object', async (t) => {

@@ -10,7 +10,6 @@ ContextHandle::Data::~Data() {
 ContextHandle::ContextHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ContextHandle>(info) {
   data_ = TakeInternalArgs<Data>(info);
   if (!data_) throw Napi::TypeError::New(info.Env(), "Context: use isolate.createContext()");
-  global_ = Napi::Persistent(NewReferenceObject(info.Env(), data_->global));
   Tag(info.Env(), info.This().As<Napi::Object>(), kContextTag);
 }
 
@@ -35,6 +34,9 @@ std::shared_ptr<ContextHandle::Data> ContextHandle::FromValue(Napi::Value value,
 
 Napi::Value ContextHandle::Global(const Napi::CallbackInfo& info) {
   if (!data_) throw Napi::Error::New(info.Env(), "Context has been released");
+  // Made on first use: most contexts (every server invocation's) never ask for it, and a Reference
+  // object costs Node's thread a wrapped instance per context.
+  if (global_.IsEmpty()) global_ = Napi::Persistent(NewReferenceObject(info.Env(), data_->global));
   return global_.Value();
 }
 
