@@ -41,6 +41,10 @@ t.test("V8's other fields are there too", async (t) => {
   const stats = isolate.getHeapStatisticsSync();
   for (const field of otherV8Fields) t.type(stats[field as keyof typeof stats], 'number', field);
   t.ok(stats.number_of_native_contexts >= 1, 'the context counts');
+  // Each value under its own name (the object is built from a list of values in a fixed order).
+  t.ok([0, 1].includes(stats.does_zap_garbage), 'does_zap_garbage is a flag');
+  t.ok(stats.total_heap_size_executable <= stats.total_heap_size, 'executable within total');
+  t.ok(stats.used_global_handles_size <= stats.total_global_handles_size, 'used handles within total');
 });
 
 t.test('heap_size_limit follows memoryLimit', async (t) => {

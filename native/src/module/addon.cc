@@ -18,6 +18,24 @@ node::MultiIsolatePlatform* CurrentPlatform() {
   v8::Isolate* isolate = v8::Isolate::GetCurrent();
   return node::GetMultiIsolatePlatform(node::GetCurrentEnvironment(isolate->GetCurrentContext()));
 }
+Napi::Function MakeHeapStatisticsObjectFunction(Napi::Env env) {
+  // The field order is the order HeapStatisticsTask passes them in.
+  static const char* const kSource =
+      "(function (total_heap_size, total_heap_size_executable, total_physical_size, total_available_size,"
+      " used_heap_size, heap_size_limit, malloced_memory, peak_malloced_memory, does_zap_garbage,"
+      " number_of_native_contexts, number_of_detached_contexts, total_global_handles_size,"
+      " used_global_handles_size, external_memory, externally_allocated_size) {"
+      " return { total_heap_size, total_heap_size_executable, total_physical_size, total_available_size,"
+      " used_heap_size, heap_size_limit, malloced_memory, peak_malloced_memory, does_zap_garbage,"
+      " number_of_native_contexts, number_of_detached_contexts, total_global_handles_size,"
+      " used_global_handles_size, external_memory, externally_allocated_size }; })";
+  napi_value source;
+  napi_value result;
+  NAPI_THROW_IF_FAILED(env, napi_create_string_utf8(env, kSource, NAPI_AUTO_LENGTH, &source), Napi::Function());
+  NAPI_THROW_IF_FAILED(env, napi_run_script(env, source, &result), Napi::Function());
+  return Napi::Function(env, result);
+}
+
 }  // namespace
 
 Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
@@ -27,6 +45,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   services_ = Services{pool_.get(), timers_.get(), CurrentPlatform(), &counters_};
   host_values_ = convert::NewHostValues();
   internal_token = Napi::Persistent(Napi::Object::New(env));
+  heap_statistics_object = Napi::Persistent(MakeHeapStatisticsObjectFunction(env));
 
   napi_value name;
   napi_create_string_utf8(env, "isorun:completions", NAPI_AUTO_LENGTH, &name);

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <iterator>
 
 #include "isolate/code_cache.h"
 #include "isolate/snapshot.h"
@@ -142,23 +143,26 @@ class HeapStatisticsTask : public Task {
   }
 
   Napi::Value Finish(Napi::Env env) override {
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("total_heap_size", double(stats_.total_heap_size()));
-    out.Set("total_heap_size_executable", double(stats_.total_heap_size_executable()));
-    out.Set("total_physical_size", double(stats_.total_physical_size()));
-    out.Set("total_available_size", double(stats_.total_available_size()));
-    out.Set("used_heap_size", double(stats_.used_heap_size()));
-    out.Set("heap_size_limit", double(stats_.heap_size_limit()));
-    out.Set("malloced_memory", double(stats_.malloced_memory()));
-    out.Set("peak_malloced_memory", double(stats_.peak_malloced_memory()));
-    out.Set("does_zap_garbage", double(stats_.does_zap_garbage()));
-    out.Set("number_of_native_contexts", double(stats_.number_of_native_contexts()));
-    out.Set("number_of_detached_contexts", double(stats_.number_of_detached_contexts()));
-    out.Set("total_global_handles_size", double(stats_.total_global_handles_size()));
-    out.Set("used_global_handles_size", double(stats_.used_global_handles_size()));
-    out.Set("external_memory", double(stats_.external_memory()));
-    out.Set("externally_allocated_size", double(external_));
-    return out;
+    const double fields[] = {
+        double(stats_.total_heap_size()),
+        double(stats_.total_heap_size_executable()),
+        double(stats_.total_physical_size()),
+        double(stats_.total_available_size()),
+        double(stats_.used_heap_size()),
+        double(stats_.heap_size_limit()),
+        double(stats_.malloced_memory()),
+        double(stats_.peak_malloced_memory()),
+        double(stats_.does_zap_garbage()),
+        double(stats_.number_of_native_contexts()),
+        double(stats_.number_of_detached_contexts()),
+        double(stats_.total_global_handles_size()),
+        double(stats_.used_global_handles_size()),
+        double(stats_.external_memory()),
+        double(external_),
+    };
+    napi_value argv[std::size(fields)];
+    for (size_t i = 0; i < std::size(fields); ++i) argv[i] = Napi::Number::New(env, fields[i]);
+    return Addon::Of(env).heap_statistics_object.Value().Call(std::size(fields), argv);
   }
 
  private:
