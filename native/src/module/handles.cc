@@ -1,5 +1,7 @@
 #include "module/handles.h"
 
+#include <utility>
+
 #include "module/classes.h"
 #include "transfer/external_copy.h"
 
@@ -20,6 +22,19 @@ bool HasTag(Napi::Env env, Napi::Value value, const napi_type_tag& tag) {
 void Tag(Napi::Env env, Napi::Object object, const napi_type_tag& tag) { napi_type_tag_object(env, object, &tag); }
 
 napi_value InternalToken(Napi::Env env) { return Addon::Of(env).internal_token.Value(); }
+
+void SetConstructing(Napi::Env env, std::shared_ptr<void> data, const void* type) {
+  Addon& addon = Addon::Of(env);
+  addon.constructing = std::move(data);
+  addon.constructing_type = type;
+}
+
+std::shared_ptr<void> TakeConstructing(Napi::Env env, const void* type) {
+  Addon& addon = Addon::Of(env);
+  if (addon.constructing_type != type) return nullptr;
+  addon.constructing_type = nullptr;
+  return std::exchange(addon.constructing, nullptr);
+}
 
 std::unique_ptr<Transferable> RecognizeHandle(Napi::Env env, Napi::Object object) {
   if (HasTag(env, object, kReferenceTag)) {

@@ -31,22 +31,30 @@ bool HasTag(Napi::Env env, Napi::Value value, const napi_type_tag& tag);
 void Tag(Napi::Env env, Napi::Object object, const napi_type_tag& tag);
 napi_value InternalToken(Napi::Env env);
 
-// Internal construction: handle classes take the addon's private token and an External with their data,
-// so that user code cannot make a handle around arbitrary data.
+// Internal construction: handle classes take the addon's private token as their only argument, and
+// their data from the addon's construction slot, filled right before (New() calls the constructor at
+// once, with no JavaScript in between), so that user code cannot make a handle around arbitrary data.
+// A slot instead of an External argument: an External with a finalizer cost Node's thread a weak
+// handle and a heap allocation for every Context, Script and Reference it made.
+void SetConstructing(Napi::Env env, std::shared_ptr<void> data, const void* type);
+std::shared_ptr<void> TakeConstructing(Napi::Env env, const void* type);
+
+template <class T>
+const void* ConstructingType() {
+  static const char key = 0;
+  return &key;
+}
+
 template <class T>
 std::vector<napi_value> InternalArgs(Napi::Env env, std::shared_ptr<T> data) {
-  auto external = Napi::External<std::shared_ptr<T>>::New(env, new std::shared_ptr<T>(std::move(data)),
-                                                          [](Napi::Env, std::shared_ptr<T>* held) { delete held; });
-  return {InternalToken(env), external};
+  SetConstructing(env, std::move(data), ConstructingType<T>());
+  return {InternalToken(env)};
 }
 
 template <class T>
 std::shared_ptr<T> TakeInternalArgs(const Napi::CallbackInfo& info) {
-  if (info.Length() != 2 || !info[0].StrictEquals(Napi::Value(info.Env(), InternalToken(info.Env()))) ||
-      !info[1].IsExternal())
-    return nullptr;
-  // Moved out: the External lives until Node's next GC and must not keep the handle's data alive.
-  return std::move(*info[1].As<Napi::External<std::shared_ptr<T>>>().Data());
+  if (info.Length() != 1 || !info[0].StrictEquals(Napi::Value(info.Env(), InternalToken(info.Env())))) return nullptr;
+  return std::static_pointer_cast<T>(TakeConstructing(info.Env(), ConstructingType<T>()));
 }
 
 }  // namespace isorun
