@@ -132,6 +132,9 @@ class Ended extends Error {
   }
 }
 
+/** Endings whose isolate is gone or busy, so no logs can be read from it. */
+const ENDS_WITHOUT_LOGS: ReadonlySet<Ended['kind']> = new Set(['memory', 'stuck', 'overrun', 'shutdown']);
+
 const isMemoryKill = (error: unknown): boolean => /memory/i.test(String((error as Error | undefined)?.message ?? ''));
 /** The engine disposed the isolate because guest code V8 ran between calls (a FinalizationRegistry callback) overran. */
 const isBetweenCallsOverrun = (error: unknown): boolean =>
@@ -244,7 +247,7 @@ export class Invoker {
     }
     const stats = await this.#stats(lease, started, cpuBefore, ended?.kind !== 'stuck', heap);
     let logs: GuestLogs | undefined = envelope;
-    if (ended !== undefined && !['memory', 'stuck', 'overrun', 'shutdown'].includes(ended.kind)) {
+    if (ended !== undefined && !ENDS_WITHOUT_LOGS.has(ended.kind)) {
       logs = await this.#readLogs(lease);
     }
     if (ended?.kind === 'stuck') this.pool.retire(lease);

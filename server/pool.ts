@@ -13,16 +13,8 @@ const SCRIPT_CACHE_SIZE = 64;
 
 /** `overrun`: guest code ran past a limit its isolate cannot survive (a call stuck past its deadline, a
  * FinalizationRegistry callback past 200 ms); `broken`: any other failure that left an isolate unusable. */
-export type DisposeReason = 'memory' | 'overrun' | 'uses' | 'heap' | 'evicted' | 'broken' | 'shutdown';
-export const DISPOSE_REASONS: readonly DisposeReason[] = [
-  'memory',
-  'overrun',
-  'uses',
-  'heap',
-  'evicted',
-  'broken',
-  'shutdown',
-];
+export const DISPOSE_REASONS = ['memory', 'overrun', 'uses', 'heap', 'evicted', 'broken', 'shutdown'] as const;
+export type DisposeReason = (typeof DISPOSE_REASONS)[number];
 
 /** The guest runtime's control function, as seen from the host. */
 export type Control = Reference<(op: ControlOp, ...args: unknown[]) => unknown>;

@@ -142,7 +142,6 @@ std::shared_ptr<Snapshot> Snapshot::Build(Environment& env, std::vector<Snapshot
   }
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->scripts_ = std::move(scripts);
-  for (SnapshotScript& script : snapshot->scripts_) script.ascii = IsAscii(script.source);
   return snapshot;
 }
 

@@ -17,7 +17,7 @@ struct SnapshotScript {
   int line_offset = 0;
   int column_offset = 0;
   std::string source;          // UTF-8
-  bool ascii = false;          // source is all ASCII: isolates borrow it instead of decoding it
+  bool ascii = false;          // all ASCII (set when a bundle is read): isolates borrow it, not decode it
   std::vector<uint8_t> cache;  // code_cache envelope, keyed by SourceKeyUtf8(source)
   // V8's bytes inside `cache`, verified once when the bundle is read.
   std::vector<uint8_t> v8_cache;

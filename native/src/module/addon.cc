@@ -18,23 +18,6 @@ node::MultiIsolatePlatform* CurrentPlatform() {
   v8::Isolate* isolate = v8::Isolate::GetCurrent();
   return node::GetMultiIsolatePlatform(node::GetCurrentEnvironment(isolate->GetCurrentContext()));
 }
-Napi::Function MakeHeapStatisticsObjectFunction(Napi::Env env) {
-  // The field order is the order HeapStatisticsTask passes them in.
-  static const char* const kSource =
-      "(function (total_heap_size, total_heap_size_executable, total_physical_size, total_available_size,"
-      " used_heap_size, heap_size_limit, malloced_memory, peak_malloced_memory, does_zap_garbage,"
-      " number_of_native_contexts, number_of_detached_contexts, total_global_handles_size,"
-      " used_global_handles_size, external_memory, externally_allocated_size) {"
-      " return { total_heap_size, total_heap_size_executable, total_physical_size, total_available_size,"
-      " used_heap_size, heap_size_limit, malloced_memory, peak_malloced_memory, does_zap_garbage,"
-      " number_of_native_contexts, number_of_detached_contexts, total_global_handles_size,"
-      " used_global_handles_size, external_memory, externally_allocated_size }; })";
-  napi_value source;
-  napi_value result;
-  NAPI_THROW_IF_FAILED(env, napi_create_string_utf8(env, kSource, NAPI_AUTO_LENGTH, &source), Napi::Function());
-  NAPI_THROW_IF_FAILED(env, napi_run_script(env, source, &result), Napi::Function());
-  return Napi::Function(env, result);
-}
 
 }  // namespace
 

@@ -54,8 +54,7 @@ class Addon : public Napi::Addon<Addon> {
   // The data of the handle object being constructed (handles.h, InternalArgs); Node thread only.
   std::shared_ptr<void> constructing;
   const void* constructing_type = nullptr;
-  // (15 numbers) => the heap statistics object: one call with a fixed shape, where 15 named stores cost
-  // Node's thread a key lookup and a transition each, on every getHeapStatistics.
+  // Builds getHeapStatistics' objects (MakeHeapStatisticsObjectFunction, classes.h).
   Napi::FunctionReference heap_statistics_object;
 
  private:

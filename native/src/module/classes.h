@@ -23,6 +23,10 @@ ResultOptions ParseResultOptions(Napi::Object options, const std::string& what);
 // The live environment behind a handle, or an "Isolate is disposed" error.
 Environment& Live(Napi::Env env, const std::shared_ptr<Environment>& target);
 
+// (one number per heap statistics field) => the object getHeapStatistics returns: built once per addon
+// from the field table in isolate_handle.cc, so names and values cannot fall out of order.
+Napi::Function MakeHeapStatisticsObjectFunction(Napi::Env env);
+
 class IsolateHandle : public Napi::ObjectWrap<IsolateHandle> {
  public:
   static Napi::Function Define(Napi::Env env);
