@@ -88,15 +88,22 @@ void ThreadPool::ReapExited() {
 }
 
 void ThreadPool::Post(std::function<void()> job) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (stopping_) return;
-  jobs_.push_back(std::move(job));
-  queued_.store(jobs_.size(), std::memory_order_release);
-  // A spinning thread takes the job without a wake-up (a futex wake costs the caller and the woken
-  // thread several microseconds each).
-  bool wake = idle_ > 0 && jobs_.size() > spinning_;
-  lock.unlock();
-  if (wake) wake_.notify_one();
+  Worker* wake = nullptr;
+  {
+    std::lock_guard<std::mutex> queue(queue_mutex_);
+    if (stopping_) return;
+    jobs_.push_back(std::move(job));
+    queued_.store(jobs_.size(), std::memory_order_release);
+    // A spinning thread (or one already woken) takes the job without a wake-up (a futex wake costs the
+    // caller and the woken thread several microseconds each).
+    if (!idle_.empty() && jobs_.size() > spinning_ + waking_) {
+      wake = idle_.back();
+      idle_.pop_back();
+      wake->parked = false;
+      ++waking_;
+    }
+  }
+  if (wake != nullptr) wake->parker.Unpark();
 }
 
 void ThreadPool::Stop() {
@@ -104,10 +111,16 @@ void ThreadPool::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (joined_) return;
-    stopping_ = true;
     joined_ = true;
+    std::lock_guard<std::mutex> queue(queue_mutex_);
+    stopping_ = true;
+    for (Worker* idle : idle_) {
+      idle->parked = false;
+      ++waking_;
+      idle->parker.Unpark();
+    }
+    idle_.clear();
   }
-  wake_.notify_all();
   monitor_wake_.notify_all();
   if (monitor_started_) pthread_join(monitor_, nullptr);
   {
@@ -166,7 +179,7 @@ void ThreadPool::Monitor() {
   last_busy_ = Clock::now();
   while (!stopping_) {
     auto now = Clock::now();
-    if (running_ > 0 || !jobs_.empty()) last_busy_ = now;
+    if (running_ > 0 || queued_.load(std::memory_order_acquire) > 0) last_busy_ = now;
     if (now - last_busy_ > kMonitorLinger) {
       // Nothing ran for a while: sleep until a thread starts a job (it wakes us).
       ReapExited();
@@ -210,65 +223,103 @@ void ThreadPool::Watch() {
   }
   // A base thread that could not get its priority back retired: replace it (from here, at full priority).
   while (base_alive < base_ && Spawn(false)) ++base_alive, ++alive;
-  bool waiting = !jobs_.empty() && idle_ == 0 && spinning_ == 0;
+  bool waiting;
+  {
+    std::lock_guard<std::mutex> queue(queue_mutex_);
+    waiting = !jobs_.empty() && idle_.empty() && spinning_ == 0 && waking_ == 0;
+  }
   if (waiting && short_running < base_ && alive < base_ + kMaxExtra) Spawn(true);
 }
 
+void ThreadPool::Begin(Worker* self) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  self->running = true;
+  self->job_started = Clock::now();
+  ++self->job;
+  ++running_;
+  if (monitor_parked_) monitor_wake_.notify_one();
+}
+
+bool ThreadPool::End(Worker* self) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --running_;
+  self->running = false;
+  if (self->demoted) {
+    // Raising a priority back needs CAP_SYS_NICE (or RLIMIT_NICE); without it the thread retires and
+    // the monitor starts a fresh one at full priority.
+    if (setpriority(PRIO_PROCESS, 0, 0) != 0) return false;
+    self->demoted = false;
+  }
+  return true;
+}
+
+bool ThreadPool::Park(Worker* self, std::unique_lock<std::mutex>& queue) {
+  idle_.push_back(self);
+  self->parked = true;
+  queue.unlock();
+  bool woken = true;
+  if (self->extra) {
+    woken = self->parker.ParkFor(kExtraLinger);
+  } else {
+    self->parker.Park();
+  }
+  queue.lock();
+  if (!woken) {
+    if (self->parked) {
+      idle_.erase(std::find(idle_.begin(), idle_.end(), self));
+      self->parked = false;
+      return false;
+    }
+    // A post took this thread off the idle stack just as the linger ran out; its wake is on the way.
+    queue.unlock();
+    self->parker.Park();
+    queue.lock();
+  }
+  --waking_;
+  return true;
+}
+
 void ThreadPool::Loop(Worker* self) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  self->tid = long(syscall(SYS_gettid));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    self->tid = long(syscall(SYS_gettid));
+    pthread_getcpuclockid(pthread_self(), &self->cpu_clock);
+  }
   current_worker = self;
-  pthread_getcpuclockid(pthread_self(), &self->cpu_clock);
+  std::unique_lock<std::mutex> queue(queue_mutex_);
   bool spun = false;
   for (;;) {
     if (!jobs_.empty()) {
       std::function<void()> job = std::move(jobs_.front());
       jobs_.pop_front();
       queued_.store(jobs_.size(), std::memory_order_release);
-      self->running = true;
-      self->job_started = Clock::now();
-      ++self->job;
-      ++running_;
-      if (monitor_parked_) monitor_wake_.notify_one();
-      lock.unlock();
+      queue.unlock();
+      Begin(self);
       job();
       job = nullptr;
-      lock.lock();
-      --running_;
-      self->running = false;
+      if (!End(self)) break;
       spun = false;
-      if (self->demoted) {
-        // Raising a priority back needs CAP_SYS_NICE (or RLIMIT_NICE); without it the thread retires and
-        // the monitor starts a fresh one at full priority.
-        if (setpriority(PRIO_PROCESS, 0, 0) != 0) break;
-        self->demoted = false;
-      }
+      queue.lock();
       continue;
     }
     if (stopping_) break;
     if (!spun && (spin_score_ >= 0 || ++sleeps_ % kProbeEvery == 0)) {
       spun = true;
       ++spinning_;
-      lock.unlock();
+      queue.unlock();
       auto until = Clock::now() + kSpin;
       while (queued_.load(std::memory_order_acquire) == 0 && Clock::now() < until) sched_yield();
-      lock.lock();
+      queue.lock();
       --spinning_;
       spin_score_ =
           jobs_.empty() ? std::max(spin_score_ - kMiss, -kScoreLimit) : std::min(spin_score_ + kHit, kScoreLimit);
       continue;
     }
-    ++idle_;
-    if (self->extra) {
-      bool woken = wake_.wait_for(lock, kExtraLinger, [this] { return !jobs_.empty() || stopping_; });
-      --idle_;
-      if (!woken) break;
-    } else {
-      wake_.wait(lock);
-      --idle_;
-    }
+    if (!Park(self, queue)) break;
     spun = false;
   }
+  if (queue.owns_lock()) queue.unlock();
+  std::lock_guard<std::mutex> lock(mutex_);
   self->exited = true;
 }
 

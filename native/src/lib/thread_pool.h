@@ -16,6 +16,8 @@
 #include <mutex>
 #include <vector>
 
+#include "lib/parker.h"
+
 namespace isorun {
 
 class ThreadPool {
@@ -50,6 +52,9 @@ class ThreadPool {
     bool extra = false;
     bool running = false;
     bool exited = false;
+    // Under queue_mutex_: on the idle stack, asleep or about to be.
+    bool parked = false;
+    Parker parker;
     // Running a long job at a lower CPU priority (see thread_pool.cc).
     bool demoted = false;
     long tid = 0;
@@ -64,6 +69,12 @@ class ThreadPool {
   static void* Main(void* worker);
   static void* MonitorMain(void* self);
   void Loop(Worker* self);
+  // Under queue (held on entry and on return): sleeps until a post wakes this thread; false if an
+  // extra thread lingered idle long enough to exit.
+  bool Park(Worker* self, std::unique_lock<std::mutex>& queue);
+  // Job bookkeeping the monitor reads; End is false when the thread must retire.
+  void Begin(Worker* self);
+  bool End(Worker* self);
   void Monitor();
   // Under mutex_: starts a thread; false if it could not.
   bool Spawn(bool extra);
@@ -74,27 +85,36 @@ class ThreadPool {
 
   const size_t base_;
   const size_t stack_bytes_;
+  // Two locks, so that Node's thread, which posts, never waits on the monitor or on an engine thread's
+  // bookkeeping: queue_mutex_ guards only the queue and the idle threads, for a few instructions at a
+  // time. Order: mutex_ before queue_mutex_.
   mutable std::mutex mutex_;
-  std::condition_variable wake_;
+  std::mutex queue_mutex_;
   std::condition_variable monitor_wake_;
-  std::deque<std::function<void()>> jobs_;
   std::vector<std::unique_ptr<Worker>> workers_;
   pthread_t monitor_{};
   bool monitor_started_ = false;
   bool monitor_parked_ = false;
   Clock::time_point last_busy_;
-  size_t idle_ = 0;
   size_t running_ = 0;
-  // Threads polling for work before they sleep; changed under mutex_ only.
+  bool joined_ = false;
+
+  // Under queue_mutex_:
+  std::deque<std::function<void()>> jobs_;
+  // Parked threads, the most recently parked last (its stack and caches are warm).
+  std::vector<Worker*> idle_;
+  // Threads a post has woken that have not yet looked at the queue.
+  size_t waking_ = 0;
+  // Threads polling for work before they sleep.
   size_t spinning_ = 0;
   // Whether spinning pays: +1 per spin that found work, -4 per spin that did not (so it keeps spinning
-  // while at least 4 of 5 spins find work); under mutex_.
+  // while at least 4 of 5 spins find work).
   int spin_score_ = 0;
   unsigned sleeps_ = 0;
-  // jobs_.size(), readable without the mutex by spinning threads.
+  // Written under queue_mutex_; the monitor reads it without.
+  std::atomic<bool> stopping_{false};
+  // jobs_.size(), readable without the lock by spinning threads and the monitor.
   std::atomic<size_t> queued_{0};
-  bool stopping_ = false;
-  bool joined_ = false;
 };
 
 }  // namespace isorun
