@@ -30,13 +30,13 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   internal_token = Napi::Persistent(Napi::Object::New(env));
   heap_statistics_object = Napi::Persistent(MakeHeapStatisticsObjectFunction(env));
 
-  napi_value name;
-  napi_create_string_utf8(env, "isorun:completions", NAPI_AUTO_LENGTH, &name);
-  NAPI_THROW_IF_FAILED_VOID(env, napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr,
-                                                                 this, &Addon::CallJs, &completions_));
-  napi_unref_threadsafe_function(env, completions_);
   uv_loop_t* loop = nullptr;
   napi_get_uv_event_loop(env, &loop);
+  completions_ = std::make_unique<CompletionQueue>(loop, &Addon::Deliver, this);
+  if (!completions_->ok()) throw Napi::Error::New(env, "isorun: could not watch the event loop for results");
+  napi_value name;
+  napi_create_string_utf8(env, "isorun:completions", NAPI_AUTO_LENGTH, &name);
+  NAPI_THROW_IF_FAILED_VOID(env, napi_async_init(env, nullptr, name, &async_context_));
   spin_ = std::make_unique<LoopSpin>(loop);
   napi_add_env_cleanup_hook(env, &Addon::CleanupHook, this);
 
@@ -81,25 +81,35 @@ std::shared_ptr<const ContextSetup> Addon::SnapshotFrom(const std::shared_ptr<Ex
 }
 
 void Addon::BeginAsync(bool awaited) {
-  if (outstanding_++ == 0) napi_ref_threadsafe_function(env_, completions_);
+  if (outstanding_++ == 0) completions_->Ref();
   if (spin_ && awaited) spin_->Posted();
 }
 
-void Addon::PostCompletion(std::unique_ptr<Completion> completion) {
-  if (completions_ == nullptr) return;
-  if (napi_call_threadsafe_function(completions_, completion.get(), napi_tsfn_nonblocking) == napi_ok) {
-    completion.release();
-  }
-}
+void Addon::PostCompletion(std::unique_ptr<Completion> completion) { completions_->Push(std::move(completion)); }
 
-void Addon::CallJs(napi_env env, napi_value callback, void* context, void* data) {
-  std::unique_ptr<Completion> completion(static_cast<Completion*>(data));
-  if (env == nullptr) return;
-  static_cast<Addon*>(context)->Complete(Napi::Env(env), std::move(completion));
+void Addon::Deliver(void* self, Completion* first) {
+  auto* addon = static_cast<Addon*>(self);
+  Napi::Env env(addon->env_);
+  Napi::HandleScope scope(env);
+  // One callback scope for the batch: closing it runs the microtasks (the awaiting code) and ticks.
+  napi_callback_scope callback_scope = nullptr;
+  napi_open_callback_scope(env, addon->internal_token.Value(), addon->async_context_, &callback_scope);
+  for (Completion* next = first; next != nullptr;) {
+    std::unique_ptr<Completion> completion(next);
+    next = next->next;
+    addon->Complete(env, std::move(completion));
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+      napi_value error;
+      napi_get_and_clear_last_exception(env, &error);
+      napi_fatal_exception(env, error);
+    }
+  }
+  if (callback_scope != nullptr) napi_close_callback_scope(env, callback_scope);
 }
 
 void Addon::Complete(Napi::Env env, std::unique_ptr<Completion> completion) {
-  if (--outstanding_ == 0 && completions_ != nullptr) napi_unref_threadsafe_function(env, completions_);
+  if (--outstanding_ == 0) completions_->Unref();
   if (completion->deferred == nullptr) return;
   if (spin_) spin_->Completed();
   Napi::HandleScope scope(env);
@@ -126,9 +136,11 @@ void Addon::Shutdown() {
   environments_.clear();
   pool_->Stop();
   timers_->Stop();
-  if (completions_ != nullptr) {
-    napi_release_threadsafe_function(completions_, napi_tsfn_abort);
-    completions_ = nullptr;
+  // No other thread pushes any more: the pool and the timers have stopped.
+  completions_->Close();
+  if (async_context_ != nullptr) {
+    napi_async_destroy(env_, async_context_);
+    async_context_ = nullptr;
   }
 }
 

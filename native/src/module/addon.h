@@ -10,6 +10,7 @@
 #include "isolate/services.h"
 #include "lib/thread_pool.h"
 #include "lib/timer_thread.h"
+#include "module/completion_queue.h"
 #include "module/loop_spin.h"
 #include "transfer/external_copy.h"
 #include "transfer/transferable.h"
@@ -23,6 +24,7 @@ struct Completion {
   std::unique_ptr<Task> task;
   napi_deferred deferred = nullptr;  // null for "ignored" calls
   class Addon* addon = nullptr;
+  Completion* next = nullptr;  // while queued (CompletionQueue)
 };
 
 class Addon : public Napi::Addon<Addon> {
@@ -60,7 +62,8 @@ class Addon : public Napi::Addon<Addon> {
  private:
   Napi::Value ShutdownMethod(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
-  static void CallJs(napi_env env, napi_value callback, void* context, void* data);
+  // Node thread: resolves the promises of the completions linked from `first`, oldest first.
+  static void Deliver(void* self, Completion* first);
   static void CleanupHook(void* data);
   void Complete(Napi::Env env, std::unique_ptr<Completion> completion);
 
@@ -70,7 +73,9 @@ class Addon : public Napi::Addon<Addon> {
   EngineCounters counters_;
   Services services_;
   std::shared_ptr<HostValues> host_values_;
-  napi_threadsafe_function completions_ = nullptr;
+  std::unique_ptr<CompletionQueue> completions_;
+  // The async context the promises are settled in (one callback scope per batch of completions).
+  napi_async_context async_context_ = nullptr;
   size_t outstanding_ = 0;
   std::unique_ptr<LoopSpin> spin_;
   bool shut_down_ = false;
