@@ -172,6 +172,8 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   void TearDown();
   // How long Dispose() waits for a thread inside the isolate before leaving the teardown to it.
   static constexpr std::chrono::milliseconds kDisposeWait{20};
+  // Heaps above this are collected before the lifecycle lock is taken (TearDown).
+  static constexpr size_t kCollectBeforeFreeBytes = size_t{8} << 20;
   std::atomic<bool> teardown_pending_{false};
   void ProcessReleases();
   static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
