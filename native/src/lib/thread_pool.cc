@@ -87,11 +87,11 @@ void ThreadPool::ReapExited() {
   }
 }
 
-void ThreadPool::Post(std::function<void()> job) {
+bool ThreadPool::Post(std::function<void()> job) {
   Worker* wake = nullptr;
   {
     std::lock_guard<std::mutex> queue(queue_mutex_);
-    if (stopping_) return;
+    if (stopping_) return false;
     jobs_.push_back(std::move(job));
     queued_.store(jobs_.size(), std::memory_order_release);
     // A spinning thread (or one already woken) takes the job without a wake-up (a futex wake costs the
@@ -104,6 +104,7 @@ void ThreadPool::Post(std::function<void()> job) {
     }
   }
   if (wake != nullptr) wake->parker.Unpark();
+  return true;
 }
 
 void ThreadPool::Stop() {

@@ -28,7 +28,8 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  void Post(std::function<void()> job);
+  // False (the job dropped) once the pool is stopping.
+  bool Post(std::function<void()> job);
   // Runs every job already queued, then joins the threads. Idempotent.
   void Stop();
   // The configured number of threads (the pool adds more only while jobs run long).
