@@ -1,17 +1,14 @@
-// Pins: dispose() of an idle isolate with a large heap hands the freeing to an engine thread, so the
-// caller (often Node's thread) spends next to no CPU in it; the memory still comes back. Freeing
-// 128 MB on the caller took 13 ms of its CPU. A small isolate is still freed on the caller (0.1 ms).
-// Linux only (/proc/thread-self/schedstat gives this thread's CPU time).
-import fs from 'node:fs';
+// Pins: dispose() of an idle isolate with a large heap hands the freeing to an engine thread and returns
+// before it is done; the memory still comes back. Freeing 128 MB on the caller took 13 ms there (9 ms
+// of its CPU). A small isolate is still freed before dispose() returns (0.1 ms).
 import t from 'tap';
 import { Isolate, engineStats, peer } from './engine';
 
-const threadCpuMs = () => Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
 const rssMb = () => process.memoryUsage().rss / 2 ** 20;
 
 t.test(
-  'disposing an isolate with a 128 MB heap costs the caller little, and the memory returns',
-  { skip: process.platform !== 'linux' ? 'Linux only' : peer ? "isorun's engine only" : false },
+  'disposing an isolate with a 128 MB heap returns at once, and the memory comes back',
+  { skip: peer ? "isorun's engine only" : false },
   async (t) => {
     const isolate = new Isolate({ memoryLimit: 256 });
     const context = isolate.createContextSync();
@@ -23,12 +20,11 @@ t.test(
     const disposedBefore = engineStats!().isolatesDisposed;
     const rssBefore = rssMb();
 
-    const cpuBefore = threadCpuMs();
     isolate.dispose();
-    const cpu = threadCpuMs() - cpuBefore;
+    // Freeing 128 MB takes milliseconds wherever it runs; dispose() returns within microseconds.
+    t.equal(engineStats!().isolatesDisposed, disposedBefore, 'dispose() returned before the isolate was freed');
     t.ok(isolate.isDisposed, 'the isolate reads as disposed at once');
     t.throws(() => isolate.createContextSync(), /disposed/, 'and refuses calls');
-    t.ok(cpu < 1, `dispose() used ${cpu.toFixed(2)} ms of the caller's CPU`);
 
     let freed = 0;
     for (let wait = 0; wait < 100 && (engineStats!().isolatesDisposed === disposedBefore || freed < 100); wait++) {
