@@ -96,6 +96,7 @@ std::shared_ptr<Environment> Environment::Create(const Services& services, Optio
   std::shared_ptr<Environment> env(new Environment(services, std::move(options)));
   env->task_runner_ = std::make_shared<GuestTaskRunner>(std::weak_ptr<PlatformTaskSink>(env));
   env->delegate_ = std::make_unique<GuestPlatformDelegate>(env->task_runner_);
+  env->Initialize();
   return env;
 }
 
@@ -131,7 +132,6 @@ void Environment::Initialize() {
   isolate_->SetAllowWasmCodeGenerationCallback(&RefuseWasm);
   isolate_->SetHostImportModuleDynamicallyCallback(&RejectDynamicImport);
   services_.counters->isolates_created.fetch_add(1);
-  terminable_.store(isolate_);
 }
 
 Environment::~Environment() { Dispose(); }
@@ -139,10 +139,6 @@ Environment::~Environment() { Dispose(); }
 Environment::Lock::Lock(Environment& env) : env_(env) {
   if (env.owner_thread_.load() == ThisThreadId()) throw ReentryError();
   exec_ = std::unique_lock<std::mutex>(env.exec_mutex_);
-  if (!env.initialized_ && !env.disposing_.load()) {
-    env.initialized_ = true;
-    env.Initialize();
-  }
   if (env.isolate_ == nullptr || env.disposing_.load()) throw DisposedError(env.disposed_message());
   env.owner_thread_.store(ThisThreadId());
   env.lock_accounted_at_ = std::chrono::steady_clock::now();
@@ -261,7 +257,7 @@ void Environment::Dispose() {
   std::unique_lock<std::mutex> exec(exec_mutex_, std::defer_lock);
   const auto hand_off_at = std::chrono::steady_clock::now() + kDisposeWait;
   while (!exec.try_lock()) {
-    if (v8::Isolate* running = terminable_.load()) running->TerminateExecution();
+    if (isolate_ != nullptr) isolate_->TerminateExecution();
     if (std::chrono::steady_clock::now() >= hand_off_at) {
       // A built-in that never checks for termination (sorting a 128 MB typed array) can hold the isolate
       // for seconds: the thread running it frees the isolate when it leaves (Lock::~Lock), so that
@@ -326,7 +322,6 @@ void Environment::TearDown() {
 
 void Environment::FreeIsolate() {
   std::lock_guard<std::mutex> lifecycle(LifecycleMutex());
-  terminable_.store(nullptr);
   services_.platform->UnregisterIsolate(isolate_);
   isolate_->Dispose();
   isolate_ = nullptr;

@@ -187,14 +187,9 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   std::shared_ptr<LimitedAllocator> allocator_;
   std::shared_ptr<GuestTaskRunner> task_runner_;
   std::unique_ptr<GuestPlatformDelegate> delegate_;
-  // Made by the first Lock (Initialize), so that `new Isolate()` costs Node's thread nothing: the
-  // first async call builds the isolate on an engine thread. Null until then and once freed.
   v8::Isolate* isolate_ = nullptr;
-  bool initialized_ = false;  // under exec_mutex_
-  // isolate_ for Dispose(), which may terminate a run without the lock: set once the isolate is built.
-  std::atomic<v8::Isolate*> terminable_{nullptr};
 
-  // Held by whoever is inside the isolate.
+  // Held by whoever is inside the isolate; isolate_ is null once freed.
   std::mutex exec_mutex_;
   std::atomic<uint64_t> owner_thread_{0};
   std::chrono::steady_clock::time_point lock_accounted_at_;
