@@ -212,3 +212,23 @@ export function prepareStuckSort(isolate: Isolate, context: Context): void {
     'globalThis.a = new Float64Array(2 ** 24); for (let i = 0; i < a.length; i++) a[i] = Math.random(); undefined',
   );
 }
+
+/**
+ * This process's engine threads (`isorun-engine`, `isorun-extra`; Linux): each thread's id and the
+ * fields of /proc/self/task/<tid>/stat after its name, so that `stat[0]` is field 3 (the state).
+ */
+export function engineThreads(): Array<{ tid: number; stat: string[] }> {
+  const threads: Array<{ tid: number; stat: string[] }> = [];
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread exited meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (name !== 'isorun-engine' && name !== 'isorun-extra') continue;
+    threads.push({ tid: Number(tid), stat: stat.slice(stat.lastIndexOf(')') + 2).split(' ') });
+  }
+  return threads;
+}

@@ -4,27 +4,11 @@
 // deadline, stays at the pool's long-job priority (nice 10). Afterwards the thread runs at full
 // priority again. Before, such a stuck run kept nice 10: tens of them held most of the machine.
 // Linux only (/proc).
-import fs from 'node:fs';
 import t from 'tap';
-import { evalSync, prepareStuckSort, sandbox } from './helpers';
+import { engineThreads, evalSync, prepareStuckSort, sandbox } from './helpers';
 
-/** The nice value of each of this process's engine threads. */
-function engineNice(): number[] {
-  const values: number[] = [];
-  for (const tid of fs.readdirSync('/proc/self/task')) {
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread exited meanwhile
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    if (!name.startsWith('isorun-engine') && !name.startsWith('isorun-extra')) continue;
-    // Fields after the name start at the state (field 3); nice is field 19.
-    values.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-  }
-  return values;
-}
+/** The nice value (field 19) of each of this process's engine threads. */
+const engineNice = (): number[] => engineThreads().map(({ stat }) => Number(stat[16]));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,17 +54,8 @@ t.test(
   async (t) => {
     const { isolate, context } = sandbox(t);
     await isolate.compileScriptSync('1').run(context);
-    const policies: number[] = [];
-    for (const tid of fs.readdirSync('/proc/self/task')) {
-      try {
-        const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-        if (!/\((isorun-engine|isorun-extra)\)/.test(stat)) continue;
-        // Field 41 is the scheduling policy (3: SCHED_BATCH).
-        policies.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]));
-      } catch {
-        // the thread exited meanwhile
-      }
-    }
+    // Field 41 is the scheduling policy (3: SCHED_BATCH).
+    const policies = engineThreads().map(({ stat }) => Number(stat[38]));
     t.ok(policies.length > 0, 'engine threads found');
     t.ok(
       policies.every((policy) => policy === 3),

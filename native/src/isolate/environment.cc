@@ -158,7 +158,7 @@ Environment::Lock::~Lock() {
   // Dispose() gave up waiting for this thread and left the isolate for it to free.
   if (env_.teardown_pending_.exchange(false)) {
     std::unique_lock<std::mutex> exec(env_.exec_mutex_);
-    env_.TearDown();
+    env_.TearDown(env_.HeapIsLarge());
   }
 }
 
@@ -273,29 +273,30 @@ void Environment::Dispose() {
   // is often Node's thread, so an engine thread does it, unless the caller is one, the engine is
   // stopping, or this Environment is being destroyed. A small one (0.1 ms) is freed here: handing it
   // over made back-to-back create/dispose slower (1,429 -> 1,503 us), the two threads contending.
-  if (ThreadPool::CurrentJob().worker == nullptr && HeapBytes() > kCollectBeforeFreeBytes) {
+  bool large = HeapIsLarge();
+  if (large && ThreadPool::CurrentJob().worker == nullptr) {
     if (std::shared_ptr<Environment> self = weak_from_this().lock()) {
       exec.unlock();
       bool posted = services_.pool->Post([self] {
         std::unique_lock<std::mutex> exec(self->exec_mutex_);
-        self->TearDown();
+        self->TearDown(true);
       });
       if (posted) return;
       exec.lock();
     }
   }
-  TearDown();
+  TearDown(large);
 }
 
-size_t Environment::HeapBytes() {
-  if (isolate_ == nullptr) return 0;
+bool Environment::HeapIsLarge() {
+  if (isolate_ == nullptr) return false;
   v8::Locker locker(isolate_);
   v8::HeapStatistics heap;
   isolate_->GetHeapStatistics(&heap);
-  return heap.total_physical_size();
+  return heap.total_physical_size() > kCollectBeforeFreeBytes;
 }
 
-void Environment::TearDown() {
+void Environment::TearDown(bool large) {
   if (isolate_ == nullptr) return;
   {
     v8::Locker locker(isolate_);
@@ -315,7 +316,7 @@ void Environment::TearDown() {
     // Give a large heap back before taking the process-wide lifecycle lock: Isolate::Dispose freed it
     // under that lock (2-13 ms for 16-128 MB), and every `new Isolate()` on Node's thread waited. With no
     // context left, one collection frees nearly every page here; Dispose then takes ~0.15 ms.
-    if (HeapBytes() > kCollectBeforeFreeBytes) isolate_->MemoryPressureNotification(v8::MemoryPressureLevel::kCritical);
+    if (large) isolate_->MemoryPressureNotification(v8::MemoryPressureLevel::kCritical);
   }
   FreeIsolate();
 }

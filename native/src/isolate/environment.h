@@ -168,10 +168,11 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   void Initialize();
   void Drain();
   void FreeIsolate();
-  // Under the exec mutex, after Dispose() cancelled the queue: frees the handles and the isolate.
-  void TearDown();
-  // Under exec_mutex_: the isolate's heap in physical bytes (0 once freed).
-  size_t HeapBytes();
+  // Under the exec mutex, after Dispose() cancelled the queue: frees the handles and the isolate; a
+  // `large` heap (HeapIsLarge) is collected first.
+  void TearDown(bool large);
+  // Under the exec mutex: whether the heap holds more than kCollectBeforeFreeBytes (false once freed).
+  bool HeapIsLarge();
   // How long Dispose() waits for a thread inside the isolate before leaving the teardown to it.
   static constexpr std::chrono::milliseconds kDisposeWait{20};
   // Heaps above this are collected before the lifecycle lock is taken (TearDown).

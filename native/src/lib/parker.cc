@@ -5,8 +5,6 @@
 
 namespace isorun {
 
-#ifdef __linux__
-
 Parker::Parker() { sem_init(&sem_, 0, 0); }
 Parker::~Parker() { sem_destroy(&sem_); }
 
@@ -30,33 +28,5 @@ bool Parker::ParkFor(std::chrono::milliseconds timeout) {
     if (errno != EINTR) return false;
   }
 }
-
-#else
-
-Parker::Parker() = default;
-Parker::~Parker() = default;
-
-void Parker::Unpark() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++tokens_;
-  }
-  cond_.notify_one();
-}
-
-void Parker::Park() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  cond_.wait(lock, [this] { return tokens_ > 0; });
-  --tokens_;
-}
-
-bool Parker::ParkFor(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (!cond_.wait_for(lock, timeout, [this] { return tokens_ > 0; })) return false;
-  --tokens_;
-  return true;
-}
-
-#endif
 
 }  // namespace isorun

@@ -1,17 +1,13 @@
 // One thread sleeps on it, any thread wakes it. Waking never blocks the waker: a
 // std::condition_variable can make its notifier wait until threads it woke earlier have been scheduled
 // (glibc's group switch), and Node's thread, which wakes engine threads on every call it posts, must
-// not wait on a thread the OS has not run yet. A wake that comes before the sleep is kept.
+// not wait on a thread the OS has not run yet. A wake that comes before the sleep is kept. A POSIX
+// semaphore: the pool is Linux-only already (per-thread CPU clocks, priorities by thread id).
 #pragma once
 
-#include <chrono>
-
-#ifdef __linux__
 #include <semaphore.h>
-#else
-#include <condition_variable>
-#include <mutex>
-#endif
+
+#include <chrono>
 
 namespace isorun {
 
@@ -28,13 +24,7 @@ class Parker {
   bool ParkFor(std::chrono::milliseconds timeout);
 
  private:
-#ifdef __linux__
   sem_t sem_;
-#else
-  std::mutex mutex_;
-  std::condition_variable cond_;
-  unsigned tokens_ = 0;
-#endif
 };
 
 }  // namespace isorun
