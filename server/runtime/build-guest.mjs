@@ -101,6 +101,9 @@ async function bundleLibrary(specifier) {
     ...COMMON,
     stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: root, loader: 'js' },
     write: false,
+    // Renaming to avoid clashes would otherwise show through: `TextEncoder.name` read 'TextEncoder2'.
+    // Names are set when a library first loads, not in every fresh context.
+    keepNames: true,
     plugins: [noNodeUtil, utf8OnlyEncodings, lazyTr46],
   });
   return result.outputFiles[0].text;

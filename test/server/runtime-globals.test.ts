@@ -156,6 +156,36 @@ t.test('guest runtime globals', async (t) => {
     t.same(first.errors, ['TypeMismatchError', 'QuotaExceededError']);
   });
 
+  t.test('globals are defined as on the web: operations enumerable, interfaces and namespaces not', async (t) => {
+    const body = await result(`() => {
+      const describe = (name) => {
+        const d = Object.getOwnPropertyDescriptor(globalThis, name);
+        return [name, typeof globalThis[name], d.enumerable, d.configurable, globalThis[name].name ?? null];
+      };
+      return ['setTimeout', 'clearTimeout', 'queueMicrotask', 'structuredClone', 'atob', 'btoa',
+        'console', 'crypto', 'DOMException', 'TextEncoder', 'TextDecoder', 'URL', 'URLSearchParams'].map(describe);
+    }`);
+    t.same(body.result, [
+      ['setTimeout', 'function', true, true, 'setTimeout'],
+      ['clearTimeout', 'function', true, true, 'clearTimeout'],
+      ['queueMicrotask', 'function', true, true, 'queueMicrotask'],
+      ['structuredClone', 'function', true, true, 'structuredClone'],
+      ['atob', 'function', true, true, 'atob'],
+      ['btoa', 'function', true, true, 'btoa'],
+      ['console', 'object', false, true, null],
+      ['crypto', 'object', false, true, null],
+      ['DOMException', 'function', false, true, 'DOMException'],
+      ['TextEncoder', 'function', false, true, 'TextEncoder'],
+      ['TextDecoder', 'function', false, true, 'TextDecoder'],
+      ['URL', 'function', false, true, 'URL'],
+      ['URLSearchParams', 'function', false, true, 'URLSearchParams'],
+    ]);
+    const replaced = await result(
+      '() => { setTimeout = 1; delete globalThis.atob; return [setTimeout, typeof atob, typeof structuredClone] }',
+    );
+    t.same(replaced.result, [1, 'undefined', 'function'], 'operations can be replaced and deleted');
+  });
+
   t.test('no host objects: require, process, fetch, WebAssembly are absent', async (t) => {
     const body = await result(
       '() => [typeof require, typeof process, typeof fetch, typeof WebAssembly, typeof Buffer, typeof globalThis.global, typeof module]',

@@ -8,7 +8,7 @@ import { ENTRY_GLOBAL } from '../protocol.ts';
 import { createConsole, LogBuffer } from './console.mts';
 import { DOMExceptionClass } from './dom-exception.mts';
 import { atob, btoa, encodingLite } from './encoding.mts';
-import { defineGlobal, defineLazyGlobal } from './lazy-global.mts';
+import { defineLazyGlobal } from './lazy-global.mts';
 import {
   JSONParse,
   ObjectFreeze,
@@ -21,7 +21,7 @@ import {
 } from './primordials.mts';
 import { createCrypto, createRandomSource, type RandomSource } from './random.mts';
 import { describeThrown, recordJson, serializeResult } from './result.mts';
-import { structuredClone } from './structured-clone.mts';
+import { cloneStructured } from './structured-clone.mts';
 import { TimerQueue } from './timers.mts';
 import { installUrl } from './url.mts';
 
@@ -54,20 +54,33 @@ function runReported(callback: () => unknown): void {
   }
 }
 
-// Plain functions go on the global as they are (cheap); objects and classes are made on first access.
-defineGlobal('setTimeout', function setTimeout(callback: unknown, delay?: unknown, ...args: unknown[]): number {
-  return timers().setTimeout(callback, delay, args);
-});
-defineGlobal('clearTimeout', function clearTimeout(id?: unknown): void {
-  timerQueue?.clearTimeout(id);
-});
-defineGlobal('queueMicrotask', function queueMicrotask(callback: unknown): void {
-  if (typeof callback !== 'function') throw new TypeErrorCtor('queueMicrotask: the callback must be a function');
-  PromisePrototypeThen(PromiseResolve(undefined), () => runReported(() => ReflectApply(callback, undefined, [])));
-});
-defineGlobal('structuredClone', structuredClone);
-defineGlobal('atob', atob);
-defineGlobal('btoa', btoa);
+// Operations (setTimeout, atob, ...) are plain stores, as WebIDL has them on a global (and Node): writable,
+// enumerable, configurable; a store costs ~1 µs less per fresh context than defineProperty. Interfaces and
+// namespaces (console, URL, ...) are not enumerable, and their objects are made on first access.
+const global = globalThis as unknown as Record<string, unknown>;
+// Method syntax keeps each function's name (`setTimeout.name`), which a bare function expression in a
+// store would lose to the bundler.
+const operations = {
+  setTimeout(callback: unknown, delay?: unknown, ...args: unknown[]): number {
+    return timers().setTimeout(callback, delay, args);
+  },
+  clearTimeout(id?: unknown): void {
+    timerQueue?.clearTimeout(id);
+  },
+  queueMicrotask(callback: unknown): void {
+    if (typeof callback !== 'function') throw new TypeErrorCtor('queueMicrotask: the callback must be a function');
+    PromisePrototypeThen(PromiseResolve(undefined), () => runReported(() => ReflectApply(callback, undefined, [])));
+  },
+  structuredClone(value: unknown, options?: { transfer?: unknown[] }): unknown {
+    return cloneStructured(arguments.length, value, options);
+  },
+};
+global.setTimeout = operations.setTimeout;
+global.clearTimeout = operations.clearTimeout;
+global.queueMicrotask = operations.queueMicrotask;
+global.structuredClone = operations.structuredClone;
+global.atob = atob;
+global.btoa = btoa;
 defineLazyGlobal('console', () => ObjectFreeze(createConsole(logs)));
 defineLazyGlobal('crypto', () => ObjectFreeze(createCrypto(random)));
 defineLazyGlobal('DOMException', DOMExceptionClass);

@@ -4,8 +4,9 @@ import { lazyRequire } from './lazy-global.mts';
 
 const ungap = lazyRequire<typeof import('@ungap/structured-clone')>(() => require('@ungap/structured-clone'));
 
-export function structuredClone(value: unknown, options?: { transfer?: unknown[] }): unknown {
-  if (arguments.length === 0) throw new TypeError("Failed to execute 'structuredClone': 1 argument required");
+/** The global's body; `argumentCount` is the caller's `arguments.length`. */
+export function cloneStructured(argumentCount: number, value: unknown, options?: { transfer?: unknown[] }): unknown {
+  if (argumentCount === 0) throw new TypeError("Failed to execute 'structuredClone': 1 argument required");
   if (options?.transfer !== undefined && options.transfer.length > 0) {
     throw domException('structuredClone: transferring is not supported here', 'DataCloneError');
   }
