@@ -1,6 +1,7 @@
 // Bundles the guest runtime (server/runtime/guest/) into ONE plain script whose completion value is the
 // runtime's `control` function: compiled once per isolate, run once per context (and snapshot-ready).
 import { build } from 'esbuild';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,35 @@ const lazyTr46 = {
 };
 
 /**
+ * webidl-conversions (under whatwg-url) reads the getters of `ArrayBuffer.prototype.resizable` and
+ * `SharedArrayBuffer.prototype.growable` when it loads. The server runs V8 without resizable buffers
+ * (server/v8-flags.ts), where both properties are absent and the read threw: URL failed in every guest.
+ * Without them no buffer is resizable or growable, so a getter that answers false is exact. The build
+ * fails if the library no longer reads them this way, rather than ship a runtime whose URL may break.
+ */
+const BUFFER_GETTERS = [
+  ['Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "resizable").get', 'ArrayBuffer', 'resizable'],
+  ['Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "growable").get', 'SharedArrayBuffer', 'growable'],
+];
+const buffersMayBeFixed = {
+  name: 'buffers-may-be-fixed',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]webidl-conversions[\\/]lib[\\/]index\.js$/ }, async (args) => {
+      let contents = await fs.readFile(args.path, 'utf8');
+      for (const [read, constructor, property] of BUFFER_GETTERS) {
+        if (!contents.includes(read))
+          throw new Error(`${args.path} no longer reads ${constructor}.prototype.${property}`);
+        contents = contents.replace(
+          read,
+          `(Object.getOwnPropertyDescriptor(${constructor}.prototype, "${property}") ?? { get() { return false; } }).get`,
+        );
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/**
  * The libraries the runtime loads on first use. Bundled on their own and handed to the runtime's build as
  * CommonJS, so esbuild wraps each in a function that runs on its first `require`: their functions are
  * created only in contexts that use them. (Bundled in place, an ES-module library's top-level
@@ -104,7 +134,7 @@ async function bundleLibrary(specifier) {
     // Renaming to avoid clashes would otherwise show through: `TextEncoder.name` read 'TextEncoder2'.
     // Names are set when a library first loads, not in every fresh context.
     keepNames: true,
-    plugins: [noNodeUtil, utf8OnlyEncodings, lazyTr46],
+    plugins: [noNodeUtil, utf8OnlyEncodings, lazyTr46, buffersMayBeFixed],
   });
   return result.outputFiles[0].text;
 }

@@ -1,10 +1,14 @@
 // Builds a real isorun app (real engine, real pool) for tests, with settings overridden per test file.
+// Every server test runs under the V8 flags that `npm start` sets (server/main.ts), as production does.
 import type { Test } from 'tap';
 import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
 import { buildApp, type IsorunApp } from '../../server/app';
 import type { PoolOptions } from '../../server/pool';
 import { readGuestRuntime } from '../../server/runtime/bundle';
+import { applyServerV8Flags } from '../../server/v8-flags';
+
+applyServerV8Flags();
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const outcome = loadConfig({ argv: [], env: {} });
