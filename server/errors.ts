@@ -61,14 +61,26 @@ export function sendProblem(reply: FastifyReply, problem: ProblemError): Fastify
 }
 
 /** Names the offending field of a schema error: `/timeoutMs must be <= 30000`. */
+/** RFC 6901: `~` and `/` in a property name are escaped in a JSON pointer. */
+const jsonPointerToken = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
+
 function describeValidation(error: FastifyError): { field: string; detail: string } {
   const first = error.validation?.[0];
   if (first === undefined) return { field: '', detail: error.message };
-  const missing = (first.params as { missingProperty?: string }).missingProperty;
-  const field = missing === undefined ? first.instancePath : `${first.instancePath}/${missing}`;
-  const where = field === '' ? 'The body' : field;
-  const extra = (first.params as { additionalProperty?: string }).additionalProperty;
-  const message = extra === undefined ? first.message : `has an unknown property ${extra}`;
+  const { missingProperty: missing, additionalProperty: extra } = first.params as {
+    missingProperty?: string;
+    additionalProperty?: string;
+  };
+  // `field` points at the offending property itself: the missing one, or the unknown one.
+  const named = missing ?? extra;
+  const field = named === undefined ? first.instancePath : `${first.instancePath}/${jsonPointerToken(named)}`;
+  const where = first.instancePath === '' ? 'The body' : first.instancePath;
+  const message =
+    extra !== undefined
+      ? `has an unknown property ${extra}`
+      : missing !== undefined
+        ? `must have property ${missing}`
+        : first.message;
   return { field, detail: `${where} ${message ?? 'is invalid'}` };
 }
 

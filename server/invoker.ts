@@ -64,7 +64,8 @@ export interface InvocationSuccess {
 
 /** What the invoker reports; metrics implement it. */
 export interface InvocationObserver {
-  invocation(outcome: Outcome, stats: InvocationStats | undefined): void;
+  /** `cpuMeasured` is false when the isolate was gone before its CPU time could be read (`stats.cpuMs` is 0). */
+  invocation(outcome: Outcome, stats: InvocationStats | undefined, cpuMeasured?: boolean): void;
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -245,7 +246,8 @@ export class Invoker {
     } catch (error) {
       ended = this.#classify(error, lease, deadline);
     }
-    const stats = await this.#stats(lease, started, cpuBefore, ended?.kind !== 'stuck', heap);
+    const measured = { cpu: false };
+    const stats = await this.#stats(lease, started, cpuBefore, ended?.kind !== 'stuck', heap, measured);
     let logs: GuestLogs | undefined = envelope;
     if (ended !== undefined && !ENDS_WITHOUT_LOGS.has(ended.kind)) {
       logs = await this.#readLogs(lease);
@@ -262,11 +264,12 @@ export class Invoker {
     try {
       if (ended !== undefined) throw this.#problemFor(ended, request, bounded, stats);
       const result = this.#resultOf(envelope!, bounded, stats, request.memoryMb);
-      this.observer.invocation('ok', stats);
+      this.observer.invocation('ok', stats, measured.cpu);
       return result;
     } catch (error) {
       const code = (error as ProblemError).code;
-      this.observer.invocation(code === 'TIMEOUT' ? 'timeout' : code === 'MEMORY_LIMIT' ? 'memory' : 'error', stats);
+      const outcome = code === 'TIMEOUT' ? 'timeout' : code === 'MEMORY_LIMIT' ? 'memory' : 'error';
+      this.observer.invocation(outcome, stats, measured.cpu);
       throw error;
     }
   }
@@ -388,12 +391,15 @@ export class Invoker {
     cpuBefore: bigint,
     settled: boolean,
     heap: HeapProbe,
+    measured: { cpu: boolean },
   ): Promise<InvocationStats> {
     const wallMs = performance.now() - started;
     let cpuMs = 0;
     let heapUsedBytes = 0;
+    // An isolate the engine disposed (memory cap, overrun) no longer tells its CPU time: reported as 0.
     if (!lease.isolate.isDisposed) {
       cpuMs = Number(lease.isolate.cpuTime - cpuBefore) / 1e6;
+      measured.cpu = true;
       if (settled) heapUsedBytes = await (heap.usedBytes ?? readHeapUsed(lease));
     }
     return {

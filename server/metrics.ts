@@ -115,11 +115,12 @@ export class Metrics implements PoolObserver, InvocationObserver {
     this.#disposed.inc({ reason });
   }
 
-  invocation(outcome: Outcome, stats: InvocationStats | undefined): void {
+  invocation(outcome: Outcome, stats: InvocationStats | undefined, cpuMeasured = true): void {
     this.#invocations.inc({ outcome });
     if (stats === undefined) return;
     this.#duration.observe({ outcome }, stats.wallMs / 1000);
-    this.#cpu.observe({ outcome }, stats.cpuMs / 1000);
+    // An unknown CPU time is left out rather than counted as zero.
+    if (cpuMeasured) this.#cpu.observe({ outcome }, stats.cpuMs / 1000);
     this.#queueWait.observe(stats.queueMs / 1000);
   }
 

@@ -27,7 +27,16 @@ const ENTRY_ASSIGNMENT = `globalThis.${ENTRY_GLOBAL} = `;
 // Leading blanks within the line only: `\s*` after `^` under /m rescans every run of newlines from
 // each line start, quadratic in the code's length (60,000 newlines held Node's thread for seconds).
 const MODULE_SYNTAX = /^[^\S\r\n\u2028\u2029]*(?:export|import)\b(?!\s*[(.])/m;
+// `export` or `import` after other code on its line (`const f = …; export default f`, `/* c */ export …`)
+// is a weaker sign: a script may say it in a string or a comment. Such code is read as a module only when
+// it parses as one, and only when small (acorn's parse costs Node's thread ~0.4 µs per byte).
+const MODULE_WORD = /\b(?:export|import)\b(?!\s*[(.])/;
 const PARSE_OPTIONS = { ecmaVersion: 'latest', locations: true, sourceType: 'script' } as const;
+/**
+ * Past this size a syntax error is located by the engine alone: acorn's two parses cost Node's thread
+ * ~0.8 s for 1 MB of code, which a caller could repeat at will.
+ */
+const ACORN_LOCATE_MAX_CHARS = 64 * 1024;
 
 interface Location {
   line: number;
@@ -55,8 +64,9 @@ function locationOf(node: acorn.Node): Location {
 }
 
 export function prepareSource(code: string): PreparedSource {
-  if (MODULE_SYNTAX.test(code)) {
-    const module = transformModule(code);
+  const lineStartsModule = MODULE_SYNTAX.test(code);
+  if (lineStartsModule || (code.length <= ACORN_LOCATE_MAX_CHARS && MODULE_WORD.test(code))) {
+    const module = transformModule(code, lineStartsModule);
     if (module !== undefined) return { candidates: [module] };
   }
   return {
@@ -67,13 +77,18 @@ export function prepareSource(code: string): PreparedSource {
   };
 }
 
-/** The module as a strict script whose completion value is its default export; undefined if it is no module. */
-function transformModule(code: string): CompileCandidate | undefined {
+/**
+ * The module as a strict script whose completion value is its default export; undefined if it is no
+ * module. A module that does not parse is a COMPILE_ERROR when `surelyModule`, else undefined (the
+ * script readings are tried).
+ */
+function transformModule(code: string, surelyModule: boolean): CompileCandidate | undefined {
   let program: acorn.Program;
   try {
     program = acorn.parse(code, { ...PARSE_OPTIONS, sourceType: 'module' });
   } catch (error) {
     if (!isAcornError(error)) throw error;
+    if (!surelyModule) return undefined;
     throw compileError(error.message.replace(/ \(\d+:\d+\)$/, ''), {
       line: error.loc.line,
       column: error.loc.column + 1,
@@ -208,12 +223,6 @@ function withoutEngineLocation(message: string): string {
   if (!trimmed.endsWith(']') || open < 0 || trimmed.indexOf(']', open) !== trimmed.length - 1) return message;
   return trimmed.slice(0, open).trimEnd();
 }
-
-/**
- * Past this size a syntax error is located by the engine alone: acorn's two parses cost Node's thread
- * ~0.8 s for 1 MB of code, which a caller could repeat at will.
- */
-const ACORN_LOCATE_MAX_CHARS = 64 * 1024;
 
 export function syntaxProblem(code: string, engineMessage: string): ProblemError {
   const message = withoutEngineLocation(engineMessage);

@@ -58,6 +58,11 @@ t.test('malformed bodies', async (t) => {
   t.match(maximum.body.detail, /128/, 'names the maximum');
   const unknown = await post('{"code": "1", "timeout": 5}');
   t.match(unknown.body.detail, /timeout/, 'names the unknown field');
+  t.equal(unknown.body.field, '/timeout', 'and points at it');
+  const missing = await post('{"args": []}');
+  t.same([missing.body.field, missing.body.detail], ['/code', 'The body must have property code']);
+  const odd = await post('{"code": "1", "a/b~c": 1}');
+  t.equal(odd.body.field, '/a~1b~0c', 'an unknown name is escaped as a JSON pointer');
   const proto = await post('{"code": "1", "__proto__": {"x": 1}}');
   t.match(proto.body.detail, /__proto__/, 'a top-level __proto__ key is an unknown field, named');
   // Valid JSON with keys that Fastify treats as prototype poisoning reaches the guest as plain data.
