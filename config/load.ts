@@ -82,10 +82,13 @@ export function loadConfig({ argv, env }: LoadInput): LoadOutcome {
   if (args.help) return { kind: 'help', text: helpText() };
 
   const config: Record<string, unknown> = Value.Default(ConfigSchema, {}) as Config;
+  /** Settings the file or the environment gave (the others keep their defaults). */
+  const given = new Set<string>();
   if (args.configFile !== undefined) {
     for (const [name, value] of Object.entries(readFileSettings(args.configFile))) {
       checkSetting(name as SettingName, value, `config file ${args.configFile}`);
       config[name] = value;
+      given.add(name);
     }
   }
   const envNames = new Map(settingNames.map((name) => [envName(name), name]));
@@ -98,14 +101,22 @@ export function loadConfig({ argv, env }: LoadInput): LoadOutcome {
     const value = fromEnvString(name, raw);
     checkSetting(name, value, `environment ${variable}`);
     config[name] = value;
+    given.add(name);
   }
   for (const [smaller, larger] of ORDERED_SETTINGS) {
-    if ((config[smaller] as number) > (config[larger] as number)) {
+    if ((config[smaller] as number) <= (config[larger] as number)) continue;
+    // Name the setting that was given: lowering a maximum alone trips over the default below it.
+    if (given.has(larger) && !given.has(smaller)) {
       throw new ConfigError(
-        `Invalid setting ${smaller}: ${String(config[smaller])} is larger than ${larger} (${String(config[larger])}); ` +
-          `it must be an integer from ${settings[smaller].minimum} to ${larger}.`,
+        `Invalid setting ${larger}: ${String(config[larger])} is smaller than ${smaller} (${String(config[smaller])}, ` +
+          `its default); set ${larger} to at least ${String(config[smaller])}, or lower ${smaller} ` +
+          `(${envName(smaller)}) too.`,
       );
     }
+    throw new ConfigError(
+      `Invalid setting ${smaller}: ${String(config[smaller])} is larger than ${larger} (${String(config[larger])}); ` +
+        `it must be an integer from ${settings[smaller].minimum} to ${larger}.`,
+    );
   }
   return { kind: 'config', config: config as Config };
 }
@@ -124,5 +135,7 @@ export function helpText(): string {
     lines.push(`      env ${envName(name)}, default ${JSON.stringify(schema.default)}, ${describeAllowed(schema)}`);
     lines.push(`      ${String(schema.description)}`);
   }
+  lines.push('', 'Each of these must not exceed the other:');
+  for (const [smaller, larger] of ORDERED_SETTINGS) lines.push(`  ${smaller} <= ${larger}`);
   return lines.join('\n') + '\n';
 }

@@ -45,6 +45,17 @@ t.test('invalid settings name the setting and the allowed range', async (t) => {
   t.throws(() => load({ ISORUN_DEFAULT_TIMEOUT_MS: '5000', ISORUN_MAX_TIMEOUT_MS: '100' }), {
     message: /defaultTimeoutMs: 5000 is larger than maxTimeoutMs \(100\)/,
   });
+  // A maximum lowered alone, below the default of the setting it bounds: the message names what was set.
+  t.throws(() => load({ ISORUN_POOL_MAX_ISOLATES: '1' }), {
+    message:
+      'Invalid setting poolMaxIsolates: 1 is smaller than poolMinIsolates (2, its default); set poolMaxIsolates ' +
+      'to at least 2, or lower poolMinIsolates (ISORUN_POOL_MIN_ISOLATES) too.',
+  });
+  t.equal(load({ ISORUN_POOL_MAX_ISOLATES: '1', ISORUN_POOL_MIN_ISOLATES: '1' }).poolMaxIsolates, 1);
+  t.throws(() => load({ ISORUN_MAX_MEMORY_MB: '32' }), { message: /^Invalid setting maxMemoryMb: 32 is smaller/ });
+  t.throws(() => load({ ISORUN_DEFAULT_TIMEOUT_MS: '40000' }), {
+    message: /^Invalid setting defaultTimeoutMs: 40000 is larger than maxTimeoutMs \(30000\)/,
+  });
   t.throws(() => load({}, ['--bogus']), ConfigError);
 });
 
@@ -73,4 +84,5 @@ t.test('--help lists every setting with its default and environment name', async
   for (const [name, schema] of Object.entries(ConfigSchema.properties)) {
     t.match(text, `  ${name}\n      env ${envName(name)}, default ${JSON.stringify(schema.default)}`);
   }
+  t.match(text, 'Each of these must not exceed the other:\n  defaultTimeoutMs <= maxTimeoutMs\n');
 });
