@@ -225,8 +225,22 @@ function withoutEngineLocation(message: string): string {
 }
 
 export function syntaxProblem(code: string, engineMessage: string): ProblemError {
-  const message = withoutEngineLocation(engineMessage);
+  let engineWhere = engineSyntaxLocation(engineMessage);
+  let message = withoutEngineLocation(engineMessage);
+  // Past the code's last line the engine stopped at the wrapper's closing `)`: for the caller, that is
+  // where the input ended (`(a, b) => a +` read "Unexpected token ')'", a character it never wrote).
+  if (engineWhere !== undefined && engineWhere.line > lineCount(code)) {
+    message = 'Unexpected end of input';
+    const lastLine = code.slice(code.lastIndexOf('\n') + 1);
+    engineWhere = { line: lineCount(code), column: lastLine.length + 1 };
+  }
   const located = code.length <= ACORN_LOCATE_MAX_CHARS ? locateSyntaxError(code) : undefined;
-  const where = located ?? engineSyntaxLocation(engineMessage) ?? { line: 1, column: 1 };
+  const where = located ?? engineWhere ?? { line: 1, column: 1 };
   return compileError(message, where);
+}
+
+function lineCount(code: string): number {
+  let lines = 1;
+  for (let at = code.indexOf('\n'); at !== -1; at = code.indexOf('\n', at + 1)) lines++;
+  return lines;
 }

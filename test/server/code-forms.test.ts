@@ -69,6 +69,8 @@ t.test('code forms', async (t) => {
     t.equal(response.body.code, problem, `${name}: ${response.body.detail}`);
     if (where !== undefined) t.match(response.body, where, `${name}: location`);
   }
+  const unfinished = await run(isorun, { code: '(a, b) => a +' });
+  t.equal(unfinished.body.detail, 'Unexpected end of input (line 1, column 14)', 'no token the caller never wrote');
 
   const stack = await run(isorun, { code: '(a) => {\n  return a.b.c;\n}', args: [{}] });
   t.match(stack.body.stack, /function\.js:2:14/, 'stack lines point at the user code');
@@ -96,13 +98,21 @@ t.test('pathological code costs time linear in its length', async (t) => {
   t.ok(performance.now() - started < 2000, `1 MB of newlines scanned in ${Math.round(performance.now() - started)} ms`);
   const brackets = `/${'['.repeat(1_000_000)}]x(/`;
   started = performance.now();
-  const problem = syntaxProblem('1', `Invalid regular expression: ${brackets}: Unterminated group [function.js:2:1]`);
+  const problem = syntaxProblem(
+    '1\n2',
+    `Invalid regular expression: ${brackets}: Unterminated group [function.js:2:1]`,
+  );
   t.ok(performance.now() - started < 2000, `a 1 MB message trimmed in ${Math.round(performance.now() - started)} ms`);
   t.notMatch(problem.detail, /function\.js/, 'without the engine location');
   t.equal(
-    syntaxProblem('1', "Unexpected token ')' [function.js:2:1]").detail.startsWith("Unexpected token ')' (line"),
+    syntaxProblem('1\n2', "Unexpected token ')' [function.js:2:1]").detail.startsWith("Unexpected token ')' (line"),
     true,
     'a plain message keeps its text',
+  );
+  t.equal(
+    syntaxProblem('1', "Unexpected token ')' [function.js:2:1]").detail,
+    'Unexpected end of input (line 1, column 2)',
+    'past the last line the engine met the wrapper: the input ended there',
   );
 });
 
