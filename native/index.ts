@@ -17,23 +17,8 @@ interface EngineBinding {
   stats(): T.EngineStats;
 }
 
-const FLAG = '--no-node-snapshot';
-
-function snapshotFlagPresent(): boolean {
-  if (process.execArgv.includes(FLAG)) return true;
-  // NODE_OPTIONS may quote its entries (`"--no-node-snapshot" "--import=…"`), as Node itself accepts.
-  const options = (process.env.NODE_OPTIONS ?? '').match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
-  return options.some((option) => option.replace(/^(["'])(.*)\1$/, '$2') === FLAG);
-}
-
+/** The addon refuses to load without --no-node-snapshot, with an error that says how to pass it. */
 function loadBinding(): EngineBinding {
-  if (!snapshotFlagPresent()) {
-    throw new Error(
-      `isorun/native needs Node's startup snapshot turned off: guest isolates share Node's read-only heap and ` +
-        `would run with broken built-ins. Start node with ${FLAG} (for example \`node ${FLAG} app.js\`, ` +
-        `or NODE_OPTIONS=${FLAG}).`,
-    );
-  }
   const candidates = [
     path.join(__dirname, '..', 'build', 'Release', 'isorun.node'),
     path.join(__dirname, '..', '..', 'build', 'Release', 'isorun.node'),

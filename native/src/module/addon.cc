@@ -1,6 +1,9 @@
 #include "module/addon.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "isolate/snapshot.h"
@@ -19,9 +22,53 @@ node::MultiIsolatePlatform* CurrentPlatform() {
   return node::GetMultiIsolatePlatform(node::GetCurrentEnvironment(isolate->GetCurrentContext()));
 }
 
+// Node's startup snapshot must be off (engine facts in ARCHITECTURE.md): guest isolates share Node's
+// read-only heap and, started from another blob, run with broken built-ins (`Math.E` undefined).
+constexpr const char* kSnapshotFlag = "--no-node-snapshot";
+
+// NODE_OPTIONS entries may be quoted (`"--no-node-snapshot" --import=x`), as Node itself accepts.
+bool InNodeOptions(const char* options) {
+  std::string text = options == nullptr ? "" : options;
+  size_t at = 0;
+  while (at < text.size()) {
+    if (std::isspace(static_cast<unsigned char>(text[at]))) {
+      ++at;
+      continue;
+    }
+    char quote = text[at] == '"' || text[at] == '\'' ? text[at] : '\0';
+    size_t start = quote ? at + 1 : at;
+    size_t end = quote ? text.find(quote, start) : start;
+    if (!quote) {
+      while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    }
+    if (end == std::string::npos) end = text.size();
+    if (text.compare(start, end - start, kSnapshotFlag) == 0) return true;
+    at = end + (quote ? 1 : 0);
+  }
+  return false;
+}
+
+void RequireSnapshotFlag(Napi::Env env) {
+  Napi::Value exec_argv = env.Global().Get("process").As<Napi::Object>().Get("execArgv");
+  if (exec_argv.IsArray()) {
+    Napi::Array list = exec_argv.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      Napi::Value entry = list.Get(i);
+      if (entry.IsString() && entry.As<Napi::String>().Utf8Value() == kSnapshotFlag) return;
+    }
+  }
+  if (InNodeOptions(std::getenv("NODE_OPTIONS"))) return;
+  throw Napi::Error::New(env, std::string("isorun/native needs Node's startup snapshot turned off: guest isolates ") +
+                                  "share Node's read-only heap and would run with broken built-ins. Start node with " +
+                                  kSnapshotFlag + " (for example `node " + kSnapshotFlag +
+                                  " app.js`, or NODE_OPTIONS=" + kSnapshotFlag + ").");
+}
+
 }  // namespace
 
 Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
+  // Checked here, not only by the facade: the .node file can be required on its own.
+  RequireSnapshotFlag(env);
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
   pool_ = std::make_unique<ThreadPool>(threads, kEngineThreadStack);
   timers_ = std::make_unique<TimerThread>();
