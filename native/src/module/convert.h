@@ -19,7 +19,9 @@ std::unique_ptr<Transferable> ToTransferable(Napi::Env env, Napi::Value value, T
 // Makes `value` real in Node's isolate; throws the error raised while doing so.
 Napi::Value FromTransferable(Napi::Env env, Transferable& value);
 
-std::shared_ptr<ExternalCopyData> ToExternalCopy(Napi::Env env, Napi::Value value, bool transfer);
+// `what` names the value in errors ("new ExternalCopy: 'value'").
+std::shared_ptr<ExternalCopyData> ToExternalCopy(Napi::Env env, Napi::Value value, bool transfer,
+                                                 const std::string& what);
 Napi::Value FromExternalCopy(Napi::Env env, ExternalCopyData& data, bool transfer);
 
 // References to values of Node's own isolate.

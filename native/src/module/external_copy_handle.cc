@@ -11,7 +11,8 @@ ExternalCopyHandle::ExternalCopyHandle(const Napi::CallbackInfo& info) : Napi::O
   if (!data_) {
     Napi::Object options = args::Options(info, 1, "ExternalCopy");
     bool transfer = args::Bool(options, "transfer", "ExternalCopy:");
-    data_ = convert::ToExternalCopy(env, info.Length() > 0 ? info[0] : env.Undefined(), transfer);
+    data_ = convert::ToExternalCopy(env, info.Length() > 0 ? info[0] : env.Undefined(), transfer,
+                                    "new ExternalCopy: 'value'");
   }
   Tag(env, info.This().As<Napi::Object>(), kExternalCopyTag);
 }

@@ -200,7 +200,7 @@ Napi::Value ReferenceHandle::Copy(const Napi::CallbackInfo& info) {
   auto remote = Checked(env, mode);
   if (remote->host) {
     return Settled(env, mode, [&] {
-      auto data = convert::ToExternalCopy(env, convert::HostDeref(env, *remote), false);
+      auto data = convert::ToExternalCopy(env, convert::HostDeref(env, *remote), false, "copy(): the referenced value");
       return convert::FromExternalCopy(env, *data, true);
     });
   }
