@@ -34,6 +34,7 @@ std::shared_ptr<ContextHandle::Data> ContextHandle::FromValue(Napi::Value value,
 
 Napi::Value ContextHandle::Global(const Napi::CallbackInfo& info) {
   if (!data_) throw Napi::Error::New(info.Env(), "Context has been released");
+  Live(info.Env(), data_->env);
   // Made on first use: most contexts (every server invocation's) never ask for it, and a Reference
   // object costs Node's thread a wrapped instance per context.
   if (global_.IsEmpty()) global_ = Napi::Persistent(NewReferenceObject(info.Env(), data_->global));
