@@ -256,7 +256,17 @@ std::shared_ptr<ExternalCopyData> CreateBuffer(v8::Isolate* isolate, v8::Local<v
   }
   if (transfer) {
     if (!buffer->IsDetachable()) {
-      ThrowTypeError(isolate, "This ArrayBuffer cannot be transferred");
+      ThrowTypeError(isolate,
+                     "ExternalCopy: 'transfer' needs an ArrayBuffer that can be detached; this one cannot "
+                     "(a WebAssembly.Memory buffer?); copy it instead");
+      return nullptr;
+    }
+    // Detaching is all or nothing: moving a window would take the rest of the buffer with it (for a
+    // small Node Buffer, Node's shared pool and every later Buffer.from).
+    if (offset != 0 || length != buffer->ByteLength()) {
+      ThrowTypeError(isolate,
+                     "ExternalCopy: 'transfer' needs a view over its whole ArrayBuffer; this one covers part of "
+                     "it (a pooled Node Buffer?); copy it instead");
       return nullptr;
     }
     auto store = buffer->GetBackingStore();
