@@ -1,10 +1,12 @@
 #include "isolate/environment.h"
 
 #include "isolate/builtin_guards.h"
+#include "isolate/run_guard.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <string>
 #include <thread>
 
 namespace isorun {
@@ -509,7 +511,7 @@ bool Environment::InstallGuards(v8::Local<v8::Context> context) {
   return true;
 }
 
-v8::Local<v8::Context> Environment::NewContext() {
+v8::Local<v8::Context> Environment::NewContext(std::string* setup_overrun) {
   v8::EscapableHandleScope scope(isolate_);
   auto queue = std::make_unique<ContextQueue>(isolate_);
   v8::Local<v8::Context> context =
@@ -526,10 +528,32 @@ v8::Local<v8::Context> Environment::NewContext() {
   if (options_.context_setup) {
     if (setup_scripts_.empty() && !options_.context_setup->Compile(isolate_, &setup_scripts_)) return {};
     for (const auto& script : setup_scripts_) {
-      if (script.Get(isolate_)->BindToCurrentContext()->Run(context).IsEmpty()) return {};
+      std::string overrun;
+      if (!ReplaySetupScript(context, script.Get(isolate_), &overrun)) {
+        if (setup_overrun != nullptr) *setup_overrun = std::move(overrun);
+        return {};
+      }
     }
   }
   return scope.Escape(context);
+}
+
+bool Environment::ReplaySetupScript(v8::Local<v8::Context> context, v8::Local<v8::UnboundScript> script,
+                                    std::string* overrun) {
+  bool ok;
+  bool timed_out;
+  {
+    RunGuard guard(*this, ContextSetup::kScriptTimeoutMs);
+    ok = !script->BindToCurrentContext()->Run(context).IsEmpty();
+    // Before the next script, as at build time: it may rely on what these jobs did.
+    if (ok) RunMicrotasks(context);
+    timed_out = guard.timed_out();
+  }
+  if (!timed_out || memory_exceeded()) return ok;
+  v8::String::Utf8Value name(isolate_, script->GetScriptName());
+  *overrun = "snapshot script '" + std::string(*name != nullptr ? *name : "?") + "' ran past " +
+             std::to_string(ContextSetup::kScriptTimeoutMs) + " ms in a new context";
+  return false;
 }
 
 void Environment::RunMicrotasks(v8::Local<v8::Context> context) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -40,6 +41,9 @@ class ReentryError : public std::runtime_error {
 // isolate, in an entered context; false with an exception pending when it fails.
 class ContextSetup {
  public:
+  // Each script, with the jobs it queued, runs within this when a snapshot is built and again in every
+  // new context: a replay can take another path than the build did (it can read the clock).
+  static constexpr uint64_t kScriptTimeoutMs = 5000;
   virtual ~ContextSetup() = default;
   virtual bool Compile(v8::Isolate* isolate, std::vector<v8::Global<v8::UnboundScript>>* scripts) const = 0;
 };
@@ -114,9 +118,11 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
 
   // Valid only under Lock.
   v8::Isolate* isolate() const { return isolate_; }
-  // Under Lock; empty with an exception pending on failure. Each context has its own microtask queue:
-  // a guest's pending jobs run only in calls to its own context (RunMicrotasks), never in another's.
-  v8::Local<v8::Context> NewContext();
+  // Under Lock; empty with an exception pending on failure, or, when a snapshot script or the jobs it
+  // queued ran past ContextSetup::kScriptTimeoutMs (the termination cancelled), with *setup_overrun
+  // saying which. Each context has its own microtask queue: a guest's pending jobs run only in calls
+  // to its own context (RunMicrotasks), never in another's.
+  v8::Local<v8::Context> NewContext(std::string* setup_overrun = nullptr);
   // Runs the jobs queued by guest code of `context` (a microtask checkpoint). Under Lock.
   static void RunMicrotasks(v8::Local<v8::Context> context);
   v8::Local<v8::Context> DefaultContext();  // a context for work that needs one but has none
@@ -215,6 +221,9 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   // The native `chainDepth` that the guards receive in each context.
   v8::Global<v8::FunctionTemplate> chain_depth_;
   bool InstallGuards(v8::Local<v8::Context> context);
+  // Runs a setup script in `context`, then the jobs it queued, as Snapshot::Build did and within the
+  // same bound. False when it throws (exception pending) or runs past the bound (*overrun says so).
+  bool ReplaySetupScript(v8::Local<v8::Context> context, v8::Local<v8::UnboundScript> script, std::string* overrun);
   std::unordered_map<uint64_t, std::unique_ptr<Suspended>> suspended_;
   std::unordered_map<Owned*, std::unique_ptr<Owned>> owned_;
   std::vector<v8::Global<v8::FunctionTemplate>> templates_;

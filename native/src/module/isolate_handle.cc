@@ -101,11 +101,14 @@ class CreateContextTask : public Task {
   void Run(Environment& env, TaskControl& control) override {
     v8::Isolate* isolate = env.isolate();
     v8::TryCatch try_catch(isolate);
-    v8::Local<v8::Context> context = env.NewContext();
+    std::string setup_overrun;
+    v8::Local<v8::Context> context = env.NewContext(&setup_overrun);
     if (context.IsEmpty()) {
       if (env.memory_exceeded()) {
         error = MemoryLimitError();
-      } else if (try_catch.HasCaught()) {
+      } else if (!setup_overrun.empty()) {
+        error = std::make_unique<ErrorCopy>("Error", setup_overrun);
+      } else if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
         error = ErrorCopy::Capture(isolate, env.DefaultContext(), try_catch.Exception(), try_catch.Message());
       } else {
         error = std::make_unique<ErrorCopy>("Error", "Could not create a context");
@@ -322,7 +325,6 @@ Napi::Value IsolateHandle::WallTime(const Napi::CallbackInfo& info) {
 
 Napi::Value IsolateHandle::CreateSnapshot(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  constexpr uint64_t kScriptTimeoutMs = 5000;
   if (info.Length() < 1 || !info[0].IsArray()) args::ThrowType(env, "createSnapshot: 'scripts' must be an array");
   Napi::Array list = info[0].As<Napi::Array>();
   std::vector<SnapshotScript> scripts;
@@ -359,7 +361,7 @@ Napi::Value IsolateHandle::CreateSnapshot(const Napi::CallbackInfo& info) {
   std::string error;
   {
     Environment::Lock lock(*builder);
-    snapshot = Snapshot::Build(*builder, std::move(scripts), warmup, kScriptTimeoutMs, &error);
+    snapshot = Snapshot::Build(*builder, std::move(scripts), warmup, ContextSetup::kScriptTimeoutMs, &error);
   }
   builder->Dispose();
   if (!snapshot) throw Napi::Error::New(env, "createSnapshot: " + error);
