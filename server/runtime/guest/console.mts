@@ -1,62 +1,23 @@
 // console.* for guests: formats like Node's console and keeps the messages, bounded by count and size.
 import type { GuestLimits, GuestLogs, LogEntry, LogLevel } from '../protocol.ts';
-import { lazyRequire, once } from './lazy-global.mts';
+import { formatTable } from './console-table.mts';
+import { formatLogArguments, inspectValue } from './format.mts';
 import {
   ArrayPrototypeJoin,
   ArrayPrototypePush,
-  JSONStringify,
+  DateNow,
+  ErrorCtor,
+  MapCtor,
+  MapPrototypeDelete,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  MathMin,
   StringCtor,
   StringPrototypeCharCodeAt,
   StringPrototypeSlice,
+  StringPrototypeSplit,
 } from './primordials.mts';
-
-const inspect = lazyRequire<typeof import('object-inspect')>(() => require('object-inspect'));
-const inspectOptions = once(() => ({ depth: 4, maxStringLength: 10_000, quoteStyle: 'single' }) as const);
-
-export const formatValue = (value: unknown): string =>
-  typeof value === 'string' ? value : inspect()(value, inspectOptions());
-
-/** Node's console formatting: `%s %d %i %f %j %o %O %c %%` in a leading string, then the rest separated by spaces. */
-export function formatLogArguments(args: readonly unknown[]): string {
-  const parts: string[] = [];
-  let next = 0;
-  const first = args[0];
-  if (typeof first === 'string' && args.length > 1) {
-    next = 1;
-    let text = '';
-    let last = 0;
-    for (let index = 0; index < first.length - 1; index++) {
-      if (first[index] !== '%') continue;
-      const spec = first[index + 1]!;
-      let replacement: string | undefined;
-      if (spec === '%') replacement = '%';
-      else if (next < args.length) {
-        const arg = args[next];
-        if (spec === 's') replacement = typeof arg === 'string' ? arg : formatValue(arg);
-        else if (spec === 'd' || spec === 'i') {
-          replacement =
-            typeof arg === 'bigint' ? `${arg}n` : StringCtor(spec === 'i' ? Math.trunc(Number(arg)) : Number(arg));
-        } else if (spec === 'f') replacement = StringCtor(Number(arg));
-        else if (spec === 'j') {
-          try {
-            replacement = JSONStringify(arg) ?? 'undefined';
-          } catch {
-            replacement = '[Circular]';
-          }
-        } else if (spec === 'o' || spec === 'O') replacement = formatValue(arg);
-        else if (spec === 'c') replacement = '';
-        if (replacement !== undefined && spec !== '%') next++;
-      }
-      if (replacement === undefined) continue;
-      text += StringPrototypeSlice(first, last, index) + replacement;
-      last = index + 2;
-      index++;
-    }
-    ArrayPrototypePush(parts, text + StringPrototypeSlice(first, last));
-  }
-  for (; next < args.length; next++) ArrayPrototypePush(parts, formatValue(args[next]));
-  return ArrayPrototypeJoin(parts, ' ');
-}
+import { cleanStack } from './stack.mts';
 
 /** The first `length` characters of `text`, one fewer rather than end in half a surrogate pair (not valid text). */
 export function prefixOf(text: string, length: number): string {
@@ -71,12 +32,13 @@ export class LogBuffer {
   #truncated = false;
   constructor(private readonly limits: Pick<GuestLimits, 'logMaxEntries' | 'logMaxBytes'>) {}
 
+  /** Characters a further message may keep: 0 once the count or the size limit is reached. */
+  room(): number {
+    return this.#entries.length >= this.limits.logMaxEntries ? 0 : this.limits.logMaxBytes - this.#bytes;
+  }
+
   add(level: LogLevel, message: string): void {
-    if (this.#entries.length >= this.limits.logMaxEntries) {
-      this.#truncated = true;
-      return;
-    }
-    const room = this.limits.logMaxBytes - this.#bytes;
+    const room = this.room();
     if (room <= 0) {
       this.#truncated = true;
       return;
@@ -95,16 +57,143 @@ export class LogBuffer {
   }
 }
 
-export function createConsole(buffer: () => LogBuffer): Record<LogLevel, (...args: unknown[]) => void> {
+/**
+ * The console object: the five levels plus Node's and Deno's other methods, with the state they keep
+ * (counters, timers, group indentation). Made on first access of `console`, so none of it costs a context
+ * that never logs.
+ */
+export function createConsole(buffer: () => LogBuffer): Record<string, (...args: unknown[]) => void> {
+  // Helpers and constants are nested: each one at the top level costs every fresh context a little.
+  const pad = (value: number, width: number): string => {
+    let text = StringCtor(value);
+    while (text.length < width) text = `0${text}`;
+    return text;
+  };
+  /** As Node's console.time prints a duration: `12ms`, `1.234s`, `1:02.345 (m:ss.mmm)` (Date.now counts whole ms). */
+  const formatDuration = (ms: number): string => {
+    if (ms < 1000) return `${ms}ms`;
+    const seconds = (ms - (ms % 1000)) / 1000;
+    const fraction = pad(ms % 1000, 3);
+    if (seconds < 60) return `${seconds}.${fraction}s`;
+    return `${(seconds - (seconds % 60)) / 60}:${pad(seconds % 60, 2)}.${fraction} (m:ss.mmm)`;
+  };
+  /** `header` over the stack where console.trace was called: the guest's frames, none of the runtime's. */
+  const traced = (header: string): string => {
+    let stack: unknown;
+    try {
+      // The guest may have set Error.prepareStackTrace: it may throw or return anything.
+      stack = new ErrorCtor().stack;
+    } catch {
+      return header;
+    }
+    if (typeof stack !== 'string') return header;
+    const lines = StringPrototypeSplit(cleanStack(stack), '\n');
+    lines[0] = header; // "Error"
+    return ArrayPrototypeJoin(lines, '\n');
+  };
+
+  /** Groups nest deeper than this indent no further: the indent is rebuilt on each group and groupEnd. */
+  const GROUP_INDENT_LEVELS_MAX = 64;
+  const counts = new MapCtor<string, number>();
+  const timers = new MapCtor<string, number>();
+  let groupDepth = 0;
+  let groupIndent = '';
+
+  const write = (level: LogLevel, message: string): void => {
+    const indented =
+      groupIndent === ''
+        ? message
+        : groupIndent + ArrayPrototypeJoin(StringPrototypeSplit(message, '\n'), `\n${groupIndent}`);
+    buffer().add(level, indented);
+  };
   const method = (level: LogLevel) =>
     function (...args: unknown[]): void {
-      buffer().add(level, formatLogArguments(args));
+      write(level, formatLogArguments(args));
     };
+  const log = method('log');
+  // As Node's `${label}`: a label's own toString runs, and what it throws reaches the guest.
+  const labelOf = (label: unknown): string => (label === undefined ? 'default' : StringCtor(label));
+  const setGroupDepth = (depth: number): void => {
+    groupDepth = depth;
+    groupIndent = '';
+    for (let level = MathMin(depth, GROUP_INDENT_LEVELS_MAX); level > 0; level--) groupIndent += '  ';
+  };
+  const openGroup = (label: unknown[]): void => {
+    if (label.length > 0) write('log', formatLogArguments(label));
+    setGroupDepth(groupDepth + 1);
+  };
+  const logElapsed = (method: 'timeLog' | 'timeEnd', label: unknown, data: unknown[]): void => {
+    const name = labelOf(label);
+    const started = MapPrototypeGet(timers, name);
+    if (started === undefined) {
+      write('warn', `No such label '${name}' for console.${method}()`);
+      return;
+    }
+    if (method === 'timeEnd') MapPrototypeDelete(timers, name);
+    const elapsed = DateNow() - started; // whole ms; negative if the clock was set back
+    const args: unknown[] = ['%s: %s', name, formatDuration(elapsed > 0 ? elapsed : 0)];
+    for (let index = 0; index < data.length; index++) ArrayPrototypePush(args, data[index]);
+    write('log', formatLogArguments(args));
+  };
+
   return {
-    log: method('log'),
+    log,
     info: method('info'),
     warn: method('warn'),
     error: method('error'),
     debug: method('debug'),
+    dir(value?: unknown): void {
+      write('log', inspectValue(value));
+    },
+    dirxml: log,
+    assert(condition?: unknown, ...data: unknown[]): void {
+      if (condition) return;
+      // The console standard's wording: the message joins a leading string, else comes first on its own.
+      if (data.length === 0) write('error', 'Assertion failed');
+      else if (typeof data[0] === 'string') {
+        data[0] = `Assertion failed: ${data[0]}`;
+        write('error', formatLogArguments(data));
+      } else write('error', `Assertion failed ${formatLogArguments(data)}`);
+    },
+    trace(...data: unknown[]): void {
+      const message = formatLogArguments(data);
+      write('debug', traced(message === '' ? 'Trace' : `Trace: ${message}`));
+    },
+    table(data?: unknown, properties?: unknown): void {
+      if (typeof data !== 'object' || data === null) write('log', formatLogArguments([data]));
+      else write('log', formatTable(data, properties, buffer().room()));
+    },
+    count(label?: unknown): void {
+      const name = labelOf(label);
+      const count = (MapPrototypeGet(counts, name) ?? 0) + 1;
+      MapPrototypeSet(counts, name, count);
+      write('log', `${name}: ${count}`);
+    },
+    countReset(label?: unknown): void {
+      const name = labelOf(label);
+      if (MapPrototypeGet(counts, name) === undefined) write('warn', `Count for '${name}' does not exist`);
+      else MapPrototypeSet(counts, name, 0);
+    },
+    time(label?: unknown): void {
+      const name = labelOf(label);
+      if (MapPrototypeGet(timers, name) !== undefined)
+        write('warn', `Label '${name}' already exists for console.time()`);
+      else MapPrototypeSet(timers, name, DateNow());
+    },
+    timeLog(label?: unknown, ...data: unknown[]): void {
+      logElapsed('timeLog', label, data);
+    },
+    timeEnd(label?: unknown): void {
+      logElapsed('timeEnd', label, []);
+    },
+    group(...label: unknown[]): void {
+      openGroup(label);
+    },
+    groupCollapsed(...label: unknown[]): void {
+      openGroup(label);
+    },
+    groupEnd(): void {
+      if (groupDepth > 0) setGroupDepth(groupDepth - 1);
+    },
   };
 }

@@ -1,19 +1,11 @@
 // Turns what the function returned or threw into the envelope parts: JSON text within the size limit,
 // or the reason it is not JSON; and a thrown value into name/message/stack.
 import type { Envelope, GuestThrown } from '../protocol.ts';
-import { RUNTIME_FILENAME, THROWN_TEXT_MAX } from '../protocol.ts';
-import { formatValue, prefixOf } from './console.mts';
-import {
-  ArrayIsArray,
-  ArrayPrototypeJoin,
-  ArrayPrototypePush,
-  JSONStringify,
-  ObjectKeys,
-  StringPrototypeCharCodeAt,
-  StringPrototypeIncludes,
-  StringPrototypeSplit,
-  TypeErrorCtor,
-} from './primordials.mts';
+import { THROWN_TEXT_MAX } from '../protocol.ts';
+import { prefixOf } from './console.mts';
+import { formatValue } from './format.mts';
+import { ArrayIsArray, JSONStringify, ObjectKeys, StringPrototypeCharCodeAt, TypeErrorCtor } from './primordials.mts';
+import { cleanStack } from './stack.mts';
 
 type ResultPart =
   | { outcome: 'ok'; resultJson?: string }
@@ -89,15 +81,6 @@ function readString(object: object, key: 'name' | 'message' | 'stack'): string |
   } catch {
     return undefined;
   }
-}
-
-/** Drops the runtime's own frames: the guest sees its stack as if it called the function directly. */
-function cleanStack(stack: string): string {
-  const kept: string[] = [];
-  for (const line of StringPrototypeSplit(stack, '\n')) {
-    if (!StringPrototypeIncludes(line, RUNTIME_FILENAME)) ArrayPrototypePush(kept, line);
-  }
-  return ArrayPrototypeJoin(kept, '\n');
 }
 
 /** At most THROWN_TEXT_MAX characters, not ending in half a surrogate pair: a 40 MB message made a 120 MB response. */
