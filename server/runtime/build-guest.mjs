@@ -101,6 +101,30 @@ const buffersMayBeFixed = {
 };
 
 /**
+ * object-inspect prints a Date as `String(date)` does (the long local form); Node's console prints its ISO
+ * form, or `Invalid Date`. The build fails if the library no longer ends its inspect that way.
+ */
+const DATE_FALLBACK = '    return String(obj);\n};';
+const isoDates = {
+  name: 'iso-dates',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]object-inspect[\\/]index\.js$/ }, async (args) => {
+      const contents = await fs.readFile(args.path, 'utf8');
+      if (contents.split(DATE_FALLBACK).length !== 2) throw new Error(`${args.path} no longer ends with String(obj)`);
+      const isoDate =
+        '    if (isDate(obj)) { var time = $dateGetTime.call(obj); ' +
+        "return time === time ? $dateToISOString.call(obj) : 'Invalid Date'; }\n";
+      return {
+        contents:
+          'var $dateGetTime = Date.prototype.getTime, $dateToISOString = Date.prototype.toISOString;\n' +
+          contents.replace(DATE_FALLBACK, isoDate + DATE_FALLBACK),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
  * The libraries the runtime loads on first use. Bundled on their own and handed to the runtime's build as
  * CommonJS, so esbuild wraps each in a function that runs on its first `require`: their functions are
  * created only in contexts that use them. (Bundled in place, an ES-module library's top-level
@@ -134,7 +158,7 @@ async function bundleLibrary(specifier) {
     // Renaming to avoid clashes would otherwise show through: `TextEncoder.name` read 'TextEncoder2'.
     // Names are set when a library first loads, not in every fresh context.
     keepNames: true,
-    plugins: [noNodeUtil, utf8OnlyEncodings, lazyTr46, buffersMayBeFixed],
+    plugins: [noNodeUtil, isoDates, utf8OnlyEncodings, lazyTr46, buffersMayBeFixed],
   });
   return result.outputFiles[0].text;
 }

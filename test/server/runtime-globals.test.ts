@@ -33,6 +33,28 @@ t.test('guest runtime globals', async (t) => {
     t.notOk('logsTruncated' in body);
   });
 
+  t.test("console prints an Error's stack and a Date's ISO form, as Node does", async (t) => {
+    const body = await result(`() => {
+      console.log(new Error('E1'));
+      console.error('failed:', Object.assign(new TypeError('T'), { code: 'X' }));
+      console.log(new Date(0), { at: new Date(0) }, new Date(NaN));
+    }`);
+    const [plain, withCode, dates] = body.logs.map((entry: { message: string }) => entry.message.split('\n'));
+    t.equal(plain[0], 'Error: E1');
+    t.match(plain[1], /^ {4}at function\.js:\d+:\d+$/);
+    t.equal(plain.length, 2, "the runtime's own frames are left out");
+    t.equal(withCode[0], 'failed: TypeError: T');
+    t.match(withCode[1], /^ {4}at function\.js:\d+:\d+ \{ code: 'X' \}$/);
+    t.same(dates, ['1970-01-01T00:00:00.000Z { at: 1970-01-01T00:00:00.000Z } Invalid Date']);
+
+    const stackless = await result(`() => {
+      const e = new RangeError('R');
+      Object.defineProperty(e, 'stack', { value: undefined });
+      console.log(e);
+    }`);
+    t.same(stackless.logs, [{ level: 'log', message: 'RangeError: R' }], 'no stack: name and message');
+  });
+
   t.test('logs are bounded by count and bytes', async (t) => {
     const many = await result('() => { for (let i = 0; i < 20; i++) console.log(i) }');
     t.equal(many.logs.length, 5);

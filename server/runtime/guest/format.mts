@@ -3,16 +3,58 @@ import { lazyRequire, once } from './lazy-global.mts';
 import {
   ArrayPrototypeJoin,
   ArrayPrototypePush,
+  ErrorCtor,
   JSONStringify,
+  ObjectKeys,
   StringCtor,
+  StringPrototypeIncludes,
   StringPrototypeSlice,
 } from './primordials.mts';
+import { cleanStack, readString } from './stack.mts';
 
 export const inspect = lazyRequire<typeof import('object-inspect')>(() => require('object-inspect'));
 const inspectOptions = once(() => ({ depth: 4, maxStringLength: 10_000, quoteStyle: 'single' }) as const);
 
-/** A value as Node's util.inspect shows it (strings quoted): what console.dir prints. */
-export const inspectValue = (value: unknown): string => inspect()(value, inspectOptions());
+/**
+ * A value as Node's util.inspect shows it (strings quoted): what console.dir prints. An error shows its
+ * stack without the runtime's frames (object-inspect showed `[Error: message]`), or `Name: message` if it
+ * has none, then its `cause` and own enumerable properties.
+ */
+export const inspectValue = (value: unknown): string => {
+  if (!(value instanceof ErrorCtor)) return inspect()(value, inspectOptions());
+  const stack = readString(value, 'stack');
+  let text: string;
+  if (stack !== undefined) text = cleanStack(stack);
+  else {
+    // As Error.prototype.toString, without calling a toString the guest may have replaced.
+    const name = readString(value, 'name') ?? 'Error';
+    const message = readString(value, 'message') ?? '';
+    text = name === '' || message === '' ? name + message : `${name}: ${message}`;
+  }
+  const parts: string[] = [];
+  let causeListed = false;
+  const keys = ObjectKeys(value);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    const property = (value as unknown as Record<string, unknown>)[key];
+    // As Node: an own name or message (a class field) that the stack already shows is not repeated.
+    const repeated =
+      (key === 'name' || key === 'message' || key === 'stack') &&
+      typeof property === 'string' &&
+      StringPrototypeIncludes(text, property);
+    if (repeated) continue;
+    if (key === 'cause') causeListed = true;
+    const shownKey = /^[A-Za-z_$][\w$]*$/.test(key) ? key : inspect()(key, inspectOptions());
+    ArrayPrototypePush(parts, `${shownKey}: ${inspect()(property, inspectOptions())}`);
+  }
+  let shown = ArrayPrototypeJoin(parts, ', ');
+  // `new Error(message, { cause })` makes an own, non-enumerable cause: shown first, as Node does.
+  if (!causeListed && 'cause' in value) {
+    const cause = `[cause]: ${inspect()(value.cause, inspectOptions())}`;
+    shown = shown === '' ? cause : `${cause}, ${shown}`;
+  }
+  return shown === '' ? text : `${text} { ${shown} }`;
+};
 
 /** A value as console.log shows it: strings as they are, anything else inspected. */
 export const formatValue = (value: unknown): string => (typeof value === 'string' ? value : inspectValue(value));

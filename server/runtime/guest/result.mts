@@ -5,7 +5,7 @@ import { THROWN_TEXT_MAX } from '../protocol.ts';
 import { prefixOf } from './console.mts';
 import { formatValue } from './format.mts';
 import { ArrayIsArray, JSONStringify, ObjectKeys, StringPrototypeCharCodeAt, TypeErrorCtor } from './primordials.mts';
-import { cleanStack } from './stack.mts';
+import { cleanStack, readString } from './stack.mts';
 
 type ResultPart =
   | { outcome: 'ok'; resultJson?: string }
@@ -72,15 +72,6 @@ export function serializeResult(value: unknown, resultMaxBytes: number): ResultP
     if (bytes > resultMaxBytes) return { outcome: 'result-too-large', bytes };
   }
   return { outcome: 'ok', resultJson: json };
-}
-
-function readString(object: object, key: 'name' | 'message' | 'stack'): string | undefined {
-  try {
-    const value = (object as Record<string, unknown>)[key];
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** At most THROWN_TEXT_MAX characters, not ending in half a surrogate pair: a 40 MB message made a 120 MB response. */

@@ -1,4 +1,4 @@
-// Guest stacks without the runtime's frames.
+// Guest errors: their stacks without the runtime's frames, their fields read without throwing.
 import { RUNTIME_FILENAME } from '../protocol.ts';
 import {
   ArrayPrototypeJoin,
@@ -15,4 +15,14 @@ export function cleanStack(stack: string): string {
     if (!StringPrototypeIncludes(lines[index]!, RUNTIME_FILENAME)) ArrayPrototypePush(kept, lines[index]);
   }
   return ArrayPrototypeJoin(kept, '\n');
+}
+
+/** An error's own string field, or undefined when it is not a string or reading it threw (a getter). */
+export function readString(object: object, key: 'name' | 'message' | 'stack'): string | undefined {
+  try {
+    const value = (object as Record<string, unknown>)[key];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
