@@ -25,6 +25,29 @@ const noNodeUtil = {
   },
 };
 
+/**
+ * The runtime bundles @exodus/bytes' encoding-lite (UTF-8, UTF-16 and the single-byte encodings), whose
+ * TextDecoder accepts a legacy multi-byte label (shift_jis, big5, gbk...) and then throws a plain Error
+ * on decode, telling to import the full library. A decoder the runtime cannot run is refused when it is
+ * constructed, as the encoding standard has it for any unsupported label: a RangeError naming the label,
+ * the same for an unknown one. The build fails if the library no longer checks labels this way.
+ */
+const UNKNOWN_ENCODING_CHECK = "if (!enc || enc === 'replacement') throw new RangeError(E_ENCODING)";
+const multiByteUnsupported = {
+  name: 'multi-byte-unsupported',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]@exodus[\\/]bytes[\\/]fallback[\\/]encoding\.js$/ }, async (args) => {
+      const contents = await fs.readFile(args.path, 'utf8');
+      if (contents.split(UNKNOWN_ENCODING_CHECK).length !== 2)
+        throw new Error(`${args.path} no longer refuses unknown encodings with ${UNKNOWN_ENCODING_CHECK}`);
+      const check =
+        "if (!enc || enc === 'replacement' || isMultibyte(enc)) " +
+        "throw new RangeError(`The encoding '${encoding}' is not supported`)";
+      return { contents: contents.replace(UNKNOWN_ENCODING_CHECK, check), loader: 'js' };
+    });
+  },
+};
+
 /** whatwg-url loads the legacy multi-byte encodings for form encodings the URL API never uses (it is UTF-8 only). */
 const utf8OnlyEncodings = {
   name: 'utf8-only-encodings',
@@ -158,7 +181,7 @@ async function bundleLibrary(specifier) {
     // Renaming to avoid clashes would otherwise show through: `TextEncoder.name` read 'TextEncoder2'.
     // Names are set when a library first loads, not in every fresh context.
     keepNames: true,
-    plugins: [noNodeUtil, isoDates, utf8OnlyEncodings, lazyTr46, buffersMayBeFixed],
+    plugins: [noNodeUtil, isoDates, utf8OnlyEncodings, multiByteUnsupported, lazyTr46, buffersMayBeFixed],
   });
   return result.outputFiles[0].text;
 }

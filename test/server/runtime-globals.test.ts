@@ -117,6 +117,25 @@ t.test('guest runtime globals', async (t) => {
     t.same(body.result, [[104, 195, 169, 108, 108, 111, 32, 226, 130, 172], 'héllo €', '\uFFFD', 'TypeError']);
   });
 
+  t.test('TextDecoder: an unsupported encoding is a RangeError naming it, legacy multi-byte ones too', async (t) => {
+    const body = await result(`() => {
+      const refused = (label) => {
+        try { new TextDecoder(label) } catch (e) { return [e instanceof RangeError, e.message] }
+        return 'constructed';
+      };
+      return [['nope', 'replacement', 'Shift_JIS', 'big5', 'euc-kr', 'euc-jp', 'iso-2022-jp', 'gbk', 'gb18030'].map(refused),
+        new TextDecoder('windows-1251').decode(new Uint8Array([0xcf])), new TextDecoder('latin1').encoding];
+    }`);
+    t.same(body.result, [
+      ['nope', 'replacement', 'Shift_JIS', 'big5', 'euc-kr', 'euc-jp', 'iso-2022-jp', 'gbk', 'gb18030'].map((label) => [
+        true,
+        `The encoding '${label}' is not supported`,
+      ]),
+      'П',
+      'windows-1252',
+    ]);
+  });
+
   t.test('atob/btoa', async (t) => {
     const body = await result(`() => {
       const errors = [];
