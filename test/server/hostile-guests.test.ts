@@ -119,15 +119,21 @@ t.test('hostile guests', async (t) => {
       'TIMEOUT',
     ],
   ];
+  let finalizationOverruns = 0;
   for (const [name, body, code] of cases) {
     const started = Date.now();
+    // Counted around its own case: on a loaded machine a timed-out loop can also end past its grace and
+    // have its isolate retired as an overrun, which is right but not what this counts.
+    const overrunsBefore = await disposed(isorun, 'overrun');
     const response = await run(isorun, body);
     t.equal(response.body.code, code, `${name} → ${response.body.code}: ${response.body.detail}`);
     t.ok(response.status < 500, `${name}: not a 5xx`);
     t.ok(Date.now() - started < 5000, `${name}: bounded in time`);
     await healthy();
+    if (name.startsWith('FinalizationRegistry'))
+      finalizationOverruns = (await disposed(isorun, 'overrun')) - overrunsBefore;
   }
-  t.equal(await disposed(isorun, 'overrun'), 1, 'the FinalizationRegistry overrun is counted as one, not as memory');
+  t.equal(finalizationOverruns, 1, 'the FinalizationRegistry overrun is counted as one, not as memory');
   t.match(
     (
       await run(isorun, {
