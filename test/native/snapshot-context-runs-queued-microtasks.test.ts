@@ -2,7 +2,7 @@
 // way createSnapshot ran them, microtasks included: the jobs each script queued (promise reactions)
 // have run before the next script and before the first call, in that context only. The replay is
 // bounded like the build: a script whose jobs never end at boot fails createContext with an error
-// naming the script, instead of holding an engine thread forever.
+// naming the script and where it was running, instead of holding an engine thread forever.
 import t from 'tap';
 import { Isolate } from './engine';
 
@@ -57,7 +57,9 @@ t.test('jobs that never end at boot fail createContext, naming the script', asyn
   const isolate = new Isolate({ snapshot: Isolate.createSnapshot([{ filename: 'late.js', code }]) });
   t.teardown(() => isolate.dispose());
   while (Date.now() <= until + 100) await new Promise((resolve) => setTimeout(resolve, 100));
-  await t.rejects(isolate.createContext(), { message: /late\.js.*ran past 5000 ms/ });
+  await t.rejects(isolate.createContext(), {
+    message: /^snapshot script 'late\.js' ran past 5000 ms in a new context \(at late\.js:1:\d+\)$/,
+  });
   t.equal(isolate.isDisposed, false, 'the isolate lives on');
   t.ok(isolate.getHeapStatisticsSync().used_heap_size > 0, 'and answers calls');
 });

@@ -542,17 +542,20 @@ bool Environment::ReplaySetupScript(v8::Local<v8::Context> context, v8::Local<v8
                                     std::string* overrun) {
   bool ok;
   bool timed_out;
+  std::string where;
   {
-    RunGuard guard(*this, ContextSetup::kScriptTimeoutMs);
+    RunGuard guard(*this, ContextSetup::kScriptTimeoutMs, /*locate=*/true);
     ok = !script->BindToCurrentContext()->Run(context).IsEmpty();
     // Before the next script, as at build time: it may rely on what these jobs did.
     if (ok) RunMicrotasks(context);
     timed_out = guard.timed_out();
+    if (timed_out) where = guard.location();
   }
   if (!timed_out || memory_exceeded()) return ok;
   v8::String::Utf8Value name(isolate_, script->GetScriptName());
   *overrun = "snapshot script '" + std::string(*name != nullptr ? *name : "?") + "' ran past " +
-             std::to_string(ContextSetup::kScriptTimeoutMs) + " ms in a new context";
+             std::to_string(ContextSetup::kScriptTimeoutMs) + " ms in a new context" +
+             (where.empty() ? "" : " (at " + where + ")");
   return false;
 }
 

@@ -50,6 +50,8 @@ class ContextSetup {
 
 enum class HandleKind { kValue, kContext, kScript };
 
+class RunGuard;
+
 class Environment : public PlatformTaskSink, public std::enable_shared_from_this<Environment> {
  public:
   struct Options {
@@ -169,6 +171,14 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
 
   const Services& services() const { return services_; }
 
+  // The running RunGuard made with `locate` (and its token), for the interrupt its deadline sends to
+  // note where guest code was running; that interrupt runs on the thread holding the lock. Under Lock.
+  struct DeadlineSite {
+    uint64_t token = 0;
+    RunGuard* guard = nullptr;
+  };
+  DeadlineSite& deadline_site() { return deadline_site_; }
+
  private:
   Environment(const Services& services, Options options);
   void Initialize();
@@ -237,6 +247,7 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   std::atomic<size_t> heap_used_{0};
   std::atomic<uint64_t> cpu_ns_{0};
   std::atomic<uint64_t> wall_ns_{0};
+  DeadlineSite deadline_site_;
 };
 
 }  // namespace isorun

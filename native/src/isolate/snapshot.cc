@@ -102,7 +102,7 @@ std::shared_ptr<Snapshot> Snapshot::Build(Environment& env, std::vector<Snapshot
   // that a failing one fails createSnapshot.
   auto options = warmup.empty() ? v8::ScriptCompiler::kNoCompileOptions : v8::ScriptCompiler::kEagerCompile;
   auto run = [&](SnapshotScript& script, bool cache) {
-    RunGuard guard(env, timeout_ms);
+    RunGuard guard(env, timeout_ms, /*locate=*/true);
     v8::TryCatch try_catch(isolate);
     v8::ScriptOrigin origin = Origin(isolate, script);
     v8::ScriptCompiler::Source source(Utf8(isolate, script.source), origin);
@@ -118,7 +118,9 @@ std::shared_ptr<Snapshot> Snapshot::Build(Environment& env, std::vector<Snapshot
     ok = ok && !unbound->BindToCurrentContext()->Run(context).IsEmpty();
     if (ok) Environment::RunMicrotasks(context);
     if (guard.timed_out()) {
-      *error = "script '" + script.filename + "' ran past " + std::to_string(timeout_ms) + " ms";
+      std::string where = guard.location();
+      *error = "script '" + script.filename + "' ran past " + std::to_string(timeout_ms) + " ms" +
+               (where.empty() ? "" : " (at " + where + ")");
       return false;
     }
     if (env.memory_exceeded()) {
