@@ -16,6 +16,11 @@ class LimitedAllocator : public v8::ArrayBuffer::Allocator {
   void* AllocateUninitialized(size_t length) override;
   void Free(void* data, size_t length) override;
 
+  // Memory allocated elsewhere that a guest now holds (an ArrayBuffer transferred in): counted and
+  // refused past the cap like an allocation. Uncount() when the guest's buffer is freed (any thread).
+  bool Count(size_t length) { return Admit(length); }
+  void Uncount(size_t length) { used_.fetch_sub(length, std::memory_order_relaxed); }
+
   size_t used() const { return used_.load(std::memory_order_relaxed); }
   size_t limit() const { return limit_; }
   // Heap size after the last GC: buffers may use what the heap leaves of the cap.

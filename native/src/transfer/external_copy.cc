@@ -71,6 +71,55 @@ size_t ElementSize(View view) {
   }
 }
 
+// What a guest's ArrayBuffer made over another store's memory keeps alive, and what it counted.
+struct AdoptedStore {
+  std::shared_ptr<v8::BackingStore> store;
+  std::shared_ptr<LimitedAllocator> allocator;
+  size_t counted;
+};
+
+// An ArrayBuffer of the target over the first `length` bytes of `store`, in constant time. In a guest it
+// is fixed-length (a resizable store would grow with memory from V8's page allocator, outside the cap)
+// and its bytes count against the guest's memory cap until the guest's buffer is freed. Empty with a
+// RangeError past the cap.
+v8::MaybeLocal<v8::ArrayBuffer> AdoptArrayBuffer(const TransferTarget& target,
+                                                 const std::shared_ptr<v8::BackingStore>& store, size_t length) {
+  if (target.env == nullptr) return v8::ArrayBuffer::New(target.isolate, store);
+  if (length == 0) return v8::ArrayBuffer::New(target.isolate, 0);
+  const std::shared_ptr<LimitedAllocator>& allocator = target.env->allocator();
+  if (!allocator->Count(length)) {
+    ThrowRangeError(target.isolate, "Array buffer allocation failed");
+    return {};
+  }
+  auto adopted = std::make_unique<AdoptedStore>(AdoptedStore{store, allocator, length});
+  // The deleter may run on a V8 background thread: Uncount is atomic.
+  auto wrapped = v8::ArrayBuffer::NewBackingStore(
+      store->Data(), length,
+      [](void*, size_t, void* holder) {
+        std::unique_ptr<AdoptedStore> owned(static_cast<AdoptedStore*>(holder));
+        owned->allocator->Uncount(owned->counted);
+      },
+      adopted.get());
+  adopted.release();
+  return v8::ArrayBuffer::New(target.isolate, std::move(wrapped));
+}
+
+// A growable SharedArrayBuffer's store as a fixed-length one over the same memory, which it keeps alive:
+// a guest growing it would commit memory outside its cap. Other stores as they are.
+std::shared_ptr<v8::BackingStore> FixedShared(std::shared_ptr<v8::BackingStore> store) {
+  if (!store->IsResizableByUserJavaScript()) return store;
+  auto kept = std::make_unique<std::shared_ptr<v8::BackingStore>>(store);
+  std::shared_ptr<v8::BackingStore> fixed = v8::SharedArrayBuffer::NewBackingStore(
+      store->Data(), store->ByteLength(),
+      [](void*, size_t, void* holder) {
+        std::unique_ptr<std::shared_ptr<v8::BackingStore>> owned(
+            static_cast<std::shared_ptr<v8::BackingStore>*>(holder));
+      },
+      kept.get());
+  kept.release();
+  return fixed;
+}
+
 // An ArrayBuffer, SharedArrayBuffer or view: raw bytes, no serialization.
 class BufferData : public ExternalCopyData {
  public:
@@ -80,32 +129,31 @@ class BufferData : public ExternalCopyData {
   v8::MaybeLocal<v8::Value> CopyIn(const TransferTarget& target, bool transfer) override {
     v8::Isolate* isolate = target.isolate;
     if (view_ == View::kSharedArrayBuffer) return v8::SharedArrayBuffer::New(isolate, store_);
-    v8::Local<v8::ArrayBuffer> buffer;
-    size_t offset = 0;
-    std::shared_ptr<v8::BackingStore> moved;
-    if (transfer && owned_) {
+    bool move = transfer && owned_;
+    std::shared_ptr<v8::BackingStore> store;
+    {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (store_) moved = std::move(store_);
+      // A move takes the store, so that one caller alone gets its bytes.
+      store = move ? std::move(store_) : store_;
     }
-    if (moved) {
-      buffer = v8::ArrayBuffer::New(isolate, std::move(moved));
-      offset = offset_;
-    } else {
-      std::shared_ptr<v8::BackingStore> store;
-      {
+    if (!store) {
+      ThrowTypeError(isolate, "This ExternalCopy's buffer has already been transferred");
+      return {};
+    }
+    v8::Local<v8::ArrayBuffer> buffer;
+    if (move) {
+      if (!AdoptArrayBuffer(target, store, offset_ + length_).ToLocal(&buffer)) {
         std::lock_guard<std::mutex> lock(mutex_);
-        store = store_;
-      }
-      if (!store) {
-        ThrowTypeError(isolate, "This ExternalCopy's buffer has already been transferred");
+        store_ = std::move(store);  // refused: the bytes stay here
         return {};
       }
-      if (!NewArrayBuffer(target, length_).ToLocal(&buffer)) return {};
-      if (length_ > 0) {
-        std::memcpy(buffer->GetBackingStore()->Data(), static_cast<uint8_t*>(store->Data()) + offset_, length_);
-      }
+      return MakeView(buffer, offset_);
     }
-    return MakeView(buffer, offset);
+    if (!NewArrayBuffer(target, length_).ToLocal(&buffer)) return {};
+    if (length_ > 0) {
+      std::memcpy(buffer->GetBackingStore()->Data(), static_cast<uint8_t*>(store->Data()) + offset_, length_);
+    }
+    return MakeView(buffer, 0);
   }
 
   size_t size() const override { return length_; }
@@ -180,7 +228,7 @@ class SerializerDelegate : public v8::ValueSerializer::Delegate {
     isolate_->ThrowException(error);
   }
   v8::Maybe<uint32_t> GetSharedArrayBufferId(v8::Isolate* isolate, v8::Local<v8::SharedArrayBuffer> buffer) override {
-    shared_->push_back(buffer->GetBackingStore());
+    shared_->push_back(FixedShared(buffer->GetBackingStore()));
     return v8::Just(uint32_t(shared_->size() - 1));
   }
 
@@ -204,28 +252,103 @@ class DeserializerDelegate : public v8::ValueDeserializer::Delegate {
   const std::vector<std::shared_ptr<v8::BackingStore>>* shared_;
 };
 
+// V8's SerializationTag::kResizableArrayBuffer: a copy whose bytes lack it holds no resizable buffer.
+constexpr char kResizableArrayBufferTag = '~';
+
+// Whether `root`, just made by ValueDeserializer, holds a resizable ArrayBuffer. Reads own enumerable
+// properties (all data properties, as the deserializer makes them), an Error's own `cause`, Map and Set
+// entries and views' buffers: no code of the guest runs. Nothing with an exception pending on failure.
+v8::Maybe<bool> HoldsResizableBuffer(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> root) {
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::Set> seen = v8::Set::New(isolate);
+  v8::Local<v8::String> cause = v8::String::NewFromUtf8Literal(isolate, "cause");
+  auto filter = static_cast<v8::PropertyFilter>(v8::ONLY_ENUMERABLE | v8::SKIP_SYMBOLS);
+  std::vector<v8::Local<v8::Value>> pending{root};
+  while (!pending.empty()) {
+    v8::Local<v8::Value> value = pending.back();
+    pending.pop_back();
+    bool visited;
+    if (!value->IsObject() || value->IsSharedArrayBuffer()) continue;
+    if (!seen->Has(context, value).To(&visited)) return v8::Nothing<bool>();
+    if (visited) continue;
+    if (seen->Add(context, value).IsEmpty()) return v8::Nothing<bool>();
+    if (value->IsArrayBuffer()) {
+      if (value.As<v8::ArrayBuffer>()->GetBackingStore()->IsResizableByUserJavaScript()) return v8::Just(true);
+      continue;
+    }
+    if (value->IsArrayBufferView()) {
+      pending.push_back(value.As<v8::ArrayBufferView>()->Buffer());
+      continue;
+    }
+    if (value->IsMap() || value->IsSet()) {
+      pending.push_back(value->IsMap() ? value.As<v8::Map>()->AsArray() : value.As<v8::Set>()->AsArray());
+      continue;
+    }
+    v8::Local<v8::Object> object = value.As<v8::Object>();
+    v8::Local<v8::Array> keys;
+    if (!object->GetOwnPropertyNames(context, filter, v8::KeyConversionMode::kKeepNumbers).ToLocal(&keys)) {
+      return v8::Nothing<bool>();
+    }
+    for (uint32_t i = 0; i < keys->Length(); ++i) {
+      v8::Local<v8::Value> key;
+      v8::Local<v8::Value> child;
+      if (!keys->Get(context, i).ToLocal(&key) || !object->Get(context, key).ToLocal(&child)) {
+        return v8::Nothing<bool>();
+      }
+      pending.push_back(child);
+    }
+    bool has_cause = false;
+    if (value->IsNativeError() && !object->HasOwnProperty(context, cause).To(&has_cause)) return v8::Nothing<bool>();
+    if (has_cause) {
+      v8::Local<v8::Value> child;
+      if (!object->Get(context, cause).ToLocal(&child)) return v8::Nothing<bool>();
+      pending.push_back(child);
+    }
+  }
+  return v8::Just(false);
+}
+
 // Everything else: V8's structured clone wire format.
 class SerializedData : public ExternalCopyData {
  public:
   SerializedData(std::vector<uint8_t> bytes, std::vector<std::shared_ptr<v8::BackingStore>> shared)
-      : bytes_(std::move(bytes)), shared_(std::move(shared)) {}
+      : bytes_(std::move(bytes)),
+        shared_(std::move(shared)),
+        may_hold_resizable_(std::memchr(bytes_.data(), kResizableArrayBufferTag, bytes_.size()) != nullptr) {}
 
   v8::MaybeLocal<v8::Value> CopyIn(const TransferTarget& target, bool transfer) override {
     v8::Isolate* isolate = target.isolate;
-    v8::TryCatch try_catch(isolate);
-    DeserializerDelegate delegate(&shared_);
-    v8::ValueDeserializer deserializer(isolate, bytes_.data(), bytes_.size(), &delegate);
     v8::Local<v8::Value> value;
-    bool ok = deserializer.ReadHeader(target.context).FromMaybe(false) &&
-              deserializer.ReadValue(target.context).ToLocal(&value);
-    if (ok) return value;
-    if (try_catch.HasCaught() || try_catch.HasTerminated()) {
-      try_catch.ReThrow();
-      return {};
+    {
+      v8::TryCatch try_catch(isolate);
+      DeserializerDelegate delegate(&shared_);
+      v8::ValueDeserializer deserializer(isolate, bytes_.data(), bytes_.size(), &delegate);
+      bool ok = deserializer.ReadHeader(target.context).FromMaybe(false) &&
+                deserializer.ReadValue(target.context).ToLocal(&value);
+      if (!ok) {
+        if (try_catch.HasCaught() || try_catch.HasTerminated()) {
+          try_catch.ReThrow();
+          return {};
+        }
+        // V8 fails without an exception when an ArrayBuffer inside cannot be allocated.
+        ThrowRangeError(isolate, "Array buffer allocation failed");
+        return {};
+      }
     }
-    // V8 fails without an exception when an ArrayBuffer inside cannot be allocated.
-    ThrowRangeError(isolate, "Array buffer allocation failed");
-    return {};
+    // V8 rebuilds a resizable ArrayBuffer resizable, with memory from its page allocator: in a guest it
+    // would hold and grow memory outside the cap.
+    if (target.env != nullptr && may_hold_resizable_) {
+      bool resizable;
+      if (!HoldsResizableBuffer(isolate, target.context, value).To(&resizable)) return {};
+      if (resizable) {
+        ThrowTypeError(isolate,
+                       "A resizable ArrayBuffer inside a copied value cannot enter an isolate: it would hold and "
+                       "grow memory outside the isolate's memoryLimit. Pass the buffer on its own (it arrives "
+                       "fixed-length) or copy its bytes into a fixed ArrayBuffer");
+        return {};
+      }
+    }
+    return value;
   }
 
   size_t size() const override { return bytes_.size(); }
@@ -233,12 +356,13 @@ class SerializedData : public ExternalCopyData {
  private:
   std::vector<uint8_t> bytes_;
   std::vector<std::shared_ptr<v8::BackingStore>> shared_;
+  bool may_hold_resizable_;
 };
 
 std::shared_ptr<ExternalCopyData> CreateBuffer(v8::Isolate* isolate, v8::Local<v8::Value> value, bool transfer) {
   View view = ViewOf(value);
   if (view == View::kSharedArrayBuffer) {
-    auto store = value.As<v8::SharedArrayBuffer>()->GetBackingStore();
+    auto store = FixedShared(value.As<v8::SharedArrayBuffer>()->GetBackingStore());
     size_t length = store->ByteLength();
     return std::make_shared<BufferData>(view, std::move(store), 0, length, false);
   }
