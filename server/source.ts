@@ -229,10 +229,10 @@ export function syntaxProblem(code: string, engineMessage: string): ProblemError
   let message = withoutEngineLocation(engineMessage);
   // Past the code's last line the engine stopped at the wrapper's closing `)`: for the caller, that is
   // where the input ended (`(a, b) => a +` read "Unexpected token ')'", a character it never wrote).
-  if (engineWhere !== undefined && engineWhere.line > lineCount(code)) {
+  const lines = engineWhere === undefined ? 0 : lineCount(code);
+  if (engineWhere !== undefined && engineWhere.line > lines) {
     message = 'Unexpected end of input';
-    const lastLine = code.slice(code.lastIndexOf('\n') + 1);
-    engineWhere = { line: lineCount(code), column: lastLine.length + 1 };
+    engineWhere = { line: lines, column: code.length - code.lastIndexOf('\n') };
   }
   const located = code.length <= ACORN_LOCATE_MAX_CHARS ? locateSyntaxError(code) : undefined;
   const where = located ?? engineWhere ?? { line: 1, column: 1 };

@@ -26,6 +26,27 @@ const noNodeUtil = {
 };
 
 /**
+ * A plugin that edits one library file as esbuild loads it: each `find` must occur exactly once, else the
+ * build fails naming the file and `missing` (what the library no longer does), rather than ship a
+ * runtime whose patch silently stopped applying.
+ */
+function patchLibrary(name, file, edits, prefix = '') {
+  return {
+    name,
+    setup(pluginBuild) {
+      pluginBuild.onLoad({ filter: file }, async (args) => {
+        let contents = await fs.readFile(args.path, 'utf8');
+        for (const { find, replace, missing } of edits) {
+          if (contents.split(find).length !== 2) throw new Error(`${args.path} no longer ${missing}`);
+          contents = contents.replace(find, () => replace);
+        }
+        return { contents: prefix + contents, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
  * The runtime bundles @exodus/bytes' encoding-lite (UTF-8, UTF-16 and the single-byte encodings), whose
  * TextDecoder accepts a legacy multi-byte label (shift_jis, big5, gbk...) and then throws a plain Error
  * on decode, telling to import the full library. A decoder the runtime cannot run is refused when it is
@@ -33,20 +54,19 @@ const noNodeUtil = {
  * the same for an unknown one. The build fails if the library no longer checks labels this way.
  */
 const UNKNOWN_ENCODING_CHECK = "if (!enc || enc === 'replacement') throw new RangeError(E_ENCODING)";
-const multiByteUnsupported = {
-  name: 'multi-byte-unsupported',
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]@exodus[\\/]bytes[\\/]fallback[\\/]encoding\.js$/ }, async (args) => {
-      const contents = await fs.readFile(args.path, 'utf8');
-      if (contents.split(UNKNOWN_ENCODING_CHECK).length !== 2)
-        throw new Error(`${args.path} no longer refuses unknown encodings with ${UNKNOWN_ENCODING_CHECK}`);
-      const check =
+const multiByteUnsupported = patchLibrary(
+  'multi-byte-unsupported',
+  /[\\/]@exodus[\\/]bytes[\\/]fallback[\\/]encoding\.js$/,
+  [
+    {
+      find: UNKNOWN_ENCODING_CHECK,
+      replace:
         "if (!enc || enc === 'replacement' || isMultibyte(enc)) " +
-        "throw new RangeError(`The encoding '${encoding}' is not supported`)";
-      return { contents: contents.replace(UNKNOWN_ENCODING_CHECK, check), loader: 'js' };
-    });
-  },
-};
+        "throw new RangeError(`The encoding '${encoding}' is not supported`)",
+      missing: `refuses unknown encodings with ${UNKNOWN_ENCODING_CHECK}`,
+    },
+  ],
+);
 
 /** whatwg-url loads the legacy multi-byte encodings for form encodings the URL API never uses (it is UTF-8 only). */
 const utf8OnlyEncodings = {
@@ -101,51 +121,39 @@ const lazyTr46 = {
  * Without them no buffer is resizable or growable, so a getter that answers false is exact. The build
  * fails if the library no longer reads them this way, rather than ship a runtime whose URL may break.
  */
-const BUFFER_GETTERS = [
-  ['Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "resizable").get', 'ArrayBuffer', 'resizable'],
-  ['Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "growable").get', 'SharedArrayBuffer', 'growable'],
-];
-const buffersMayBeFixed = {
-  name: 'buffers-may-be-fixed',
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]webidl-conversions[\\/]lib[\\/]index\.js$/ }, async (args) => {
-      let contents = await fs.readFile(args.path, 'utf8');
-      for (const [read, constructor, property] of BUFFER_GETTERS) {
-        if (!contents.includes(read))
-          throw new Error(`${args.path} no longer reads ${constructor}.prototype.${property}`);
-        contents = contents.replace(
-          read,
-          `(Object.getOwnPropertyDescriptor(${constructor}.prototype, "${property}") ?? { get() { return false; } }).get`,
-        );
-      }
-      return { contents, loader: 'js' };
-    });
-  },
-};
+const buffersMayBeFixed = patchLibrary(
+  'buffers-may-be-fixed',
+  /[\\/]webidl-conversions[\\/]lib[\\/]index\.js$/,
+  [
+    ['ArrayBuffer', 'resizable'],
+    ['SharedArrayBuffer', 'growable'],
+  ].map(([constructor, property]) => ({
+    find: `Object.getOwnPropertyDescriptor(${constructor}.prototype, "${property}").get`,
+    replace: `(Object.getOwnPropertyDescriptor(${constructor}.prototype, "${property}") ?? { get() { return false; } }).get`,
+    missing: `reads ${constructor}.prototype.${property}`,
+  })),
+);
 
 /**
  * object-inspect prints a Date as `String(date)` does (the long local form); Node's console prints its ISO
  * form, or `Invalid Date`. The build fails if the library no longer ends its inspect that way.
  */
 const DATE_FALLBACK = '    return String(obj);\n};';
-const isoDates = {
-  name: 'iso-dates',
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]object-inspect[\\/]index\.js$/ }, async (args) => {
-      const contents = await fs.readFile(args.path, 'utf8');
-      if (contents.split(DATE_FALLBACK).length !== 2) throw new Error(`${args.path} no longer ends with String(obj)`);
-      const isoDate =
+const isoDates = patchLibrary(
+  'iso-dates',
+  /[\\/]object-inspect[\\/]index\.js$/,
+  [
+    {
+      find: DATE_FALLBACK,
+      replace:
         '    if (isDate(obj)) { var time = $dateGetTime.call(obj); ' +
-        "return time === time ? $dateToISOString.call(obj) : 'Invalid Date'; }\n";
-      return {
-        contents:
-          'var $dateGetTime = Date.prototype.getTime, $dateToISOString = Date.prototype.toISOString;\n' +
-          contents.replace(DATE_FALLBACK, isoDate + DATE_FALLBACK),
-        loader: 'js',
-      };
-    });
-  },
-};
+        "return time === time ? $dateToISOString.call(obj) : 'Invalid Date'; }\n" +
+        DATE_FALLBACK,
+      missing: 'ends its inspect with String(obj)',
+    },
+  ],
+  'var $dateGetTime = Date.prototype.getTime, $dateToISOString = Date.prototype.toISOString;\n',
+);
 
 /**
  * The libraries the runtime loads on first use. Bundled on their own and handed to the runtime's build as

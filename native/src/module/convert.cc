@@ -129,22 +129,15 @@ std::shared_ptr<ExternalCopyData> ToExternalCopy(Napi::Env env, Napi::Value valu
                                                  const std::string& what) {
   v8::Isolate* isolate = v8::Isolate::GetCurrent();
   v8::TryCatch try_catch(isolate);
-  auto data = ExternalCopyData::Create(isolate, isolate->GetCurrentContext(), ToV8(value), transfer);
+  std::string clone_error;
+  auto data = ExternalCopyData::Create(isolate, isolate->GetCurrentContext(), ToV8(value), transfer, &clone_error);
   if (data) return data;
   // V8's clone errors name the value by its text (a function's whole source): say which argument it
   // was, and keep the text short. Errors the value's own code threw (a getter) pass unchanged.
-  v8::Local<v8::Value> exception = try_catch.Exception();
-  if (!exception.IsEmpty() && exception->IsNativeError()) {
-    v8::String::Utf8Value text(isolate, exception);
-    std::string message = *text == nullptr ? "" : *text;
-    const std::string clone_error = "could not be cloned.";
-    if (message.rfind("TypeError: ", 0) == 0 && message.size() >= clone_error.size() &&
-        message.compare(message.size() - clone_error.size(), clone_error.size(), clone_error) == 0) {
-      std::string cause = message.substr(11);
-      if (cause.size() > 160) cause = cause.substr(0, 120) + "... could not be cloned.";
-      try_catch.Reset();
-      throw Napi::TypeError::New(env, what + " cannot be copied: " + cause);
-    }
+  if (!clone_error.empty()) {
+    if (clone_error.size() > 160) clone_error = clone_error.substr(0, 120) + "... could not be cloned.";
+    try_catch.Reset();
+    throw Napi::TypeError::New(env, what + " cannot be copied: " + clone_error);
   }
   ThrowCaught(env, try_catch);
 }

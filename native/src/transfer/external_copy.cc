@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace isorun {
 
@@ -221,9 +222,14 @@ class BufferData : public ExternalCopyData {
 
 class SerializerDelegate : public v8::ValueSerializer::Delegate {
  public:
-  SerializerDelegate(v8::Isolate* isolate, std::vector<std::shared_ptr<v8::BackingStore>>* shared)
-      : isolate_(isolate), shared_(shared) {}
+  SerializerDelegate(v8::Isolate* isolate, std::vector<std::shared_ptr<v8::BackingStore>>* shared,
+                     std::string* clone_error)
+      : isolate_(isolate), shared_(shared), clone_error_(clone_error) {}
   void ThrowDataCloneError(v8::Local<v8::String> message) override {
+    if (clone_error_ != nullptr) {
+      v8::String::Utf8Value text(isolate_, message);
+      *clone_error_ = *text != nullptr ? *text : "";
+    }
     v8::Local<v8::Value> error = v8::Exception::TypeError(message);
     isolate_->ThrowException(error);
   }
@@ -235,6 +241,7 @@ class SerializerDelegate : public v8::ValueSerializer::Delegate {
  private:
   v8::Isolate* isolate_;
   std::vector<std::shared_ptr<v8::BackingStore>>* shared_;
+  std::string* clone_error_;
 };
 
 class DeserializerDelegate : public v8::ValueDeserializer::Delegate {
@@ -436,14 +443,15 @@ v8::MaybeLocal<v8::ArrayBuffer> NewArrayBuffer(const TransferTarget& target, siz
 }
 
 std::shared_ptr<ExternalCopyData> ExternalCopyData::Create(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                                                           v8::Local<v8::Value> value, bool transfer) {
+                                                           v8::Local<v8::Value> value, bool transfer,
+                                                           std::string* clone_error) {
   if (auto primitive = PrimitiveCopy::From(isolate, value))
     return std::make_shared<PrimitiveData>(std::move(primitive));
   if (value->IsArrayBuffer() || value->IsSharedArrayBuffer() || value->IsArrayBufferView()) {
     return CreateBuffer(isolate, value, transfer);
   }
   std::vector<std::shared_ptr<v8::BackingStore>> shared;
-  SerializerDelegate delegate(isolate, &shared);
+  SerializerDelegate delegate(isolate, &shared, clone_error);
   v8::ValueSerializer serializer(isolate, &delegate);
   serializer.WriteHeader();
   if (serializer.WriteValue(context, value).IsNothing()) return nullptr;

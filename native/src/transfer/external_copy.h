@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "transfer/primitive_copy.h"
@@ -16,8 +17,10 @@ class ExternalCopyData {
   virtual ~ExternalCopyData() = default;
   // Captures `value` of the entered isolate; with `transfer`, ArrayBuffer contents are moved and the
   // source detached. Null with an exception pending on failure.
+  // `clone_error`, if given, receives V8's message when the failure is a value it cannot clone.
   static std::shared_ptr<ExternalCopyData> Create(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                                                  v8::Local<v8::Value> value, bool transfer);
+                                                  v8::Local<v8::Value> value, bool transfer,
+                                                  std::string* clone_error = nullptr);
   // With `transfer`, buffer contents move into the target instead of being copied (once).
   virtual v8::MaybeLocal<v8::Value> CopyIn(const TransferTarget& target, bool transfer) = 0;
   virtual size_t size() const = 0;
