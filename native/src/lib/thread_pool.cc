@@ -198,7 +198,7 @@ void ThreadPool::Monitor() {
 void ThreadPool::Watch() {
   ReapExited();
   auto now = Clock::now();
-  size_t short_running = 0;
+  size_t long_running = 0;
   size_t alive = 0;
   size_t base_alive = 0;
   for (const auto& worker : workers_) {
@@ -216,9 +216,8 @@ void ThreadPool::Watch() {
     bool long_cpu = cpu_ns - worker->job_cpu_base_ns >= kSliceNs;
     // A job blocked without using CPU (Atomics.wait) still holds its thread.
     bool long_wall = now - worker->job_started >= kBlockedSlice;
-    if (!long_cpu && !long_wall) {
-      ++short_running;
-    } else if (long_cpu && !worker->demoted && setpriority(PRIO_PROCESS, id_t(worker->tid), kLongJobNice) == 0) {
+    if (long_cpu || long_wall) ++long_running;
+    if (long_cpu && !worker->demoted && setpriority(PRIO_PROCESS, id_t(worker->tid), kLongJobNice) == 0) {
       worker->demoted = true;
     }
   }
@@ -229,7 +228,10 @@ void ThreadPool::Watch() {
     std::lock_guard<std::mutex> queue(queue_mutex_);
     waiting = !jobs_.empty() && idle_.empty() && spinning_ == 0 && waking_ == 0;
   }
-  if (waiting && short_running < base_ && alive < base_ + kMaxExtra) Spawn(true);
+  // Every thread not held by a long job takes the waiting work soon: a parked one is woken by the next
+  // post, one between two jobs (or preempted there by the OS) is about to take it. Counting only the
+  // threads seen running short jobs read a thread between jobs as missing, and spawned extras for it.
+  if (waiting && alive - long_running < base_ && alive < base_ + kMaxExtra) Spawn(true);
 }
 
 void ThreadPool::Begin(Worker* self) {
