@@ -13,13 +13,18 @@ ContextHandle::ContextHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   Tag(info.Env(), info.This().As<Napi::Object>(), kContextTag);
 }
 
+namespace {
+const ReceiverCheck kGlobalCheck{&kContextTag, "Context.global: 'this' must be a Context"};
+}  // namespace
+
 Napi::Function ContextHandle::Define(Napi::Env env) {
-  return DefineClass(env, "Context",
-                     {
-                         InstanceAccessor("global", &ContextHandle::Global, nullptr),
-                         InstanceMethod("globalReference", &ContextHandle::Global),
-                         InstanceMethod("release", &ContextHandle::Release),
-                     });
+  Napi::Function constructor = DefineClass(env, "Context",
+                                           {
+                                               InstanceMethod("globalReference", &ContextHandle::Global),
+                                               InstanceMethod("release", &ContextHandle::Release),
+                                           });
+  DefineGetters(constructor, {CheckedAccessor<ContextHandle, &ContextHandle::Global>("global", kGlobalCheck)});
+  return constructor;
 }
 
 std::shared_ptr<ContextHandle::Data> ContextHandle::FromValue(Napi::Value value, const std::string& method,

@@ -11,6 +11,7 @@ const napi_type_tag kReferenceTag = {0x6a1f0b2c5d3e4f70, 0x8192a3b4c5d6e7f8};
 const napi_type_tag kExternalCopyTag = {0x6a1f0b2c5d3e4f71, 0x8192a3b4c5d6e7f8};
 const napi_type_tag kTransferredTag = {0x6a1f0b2c5d3e4f72, 0x8192a3b4c5d6e7f8};
 const napi_type_tag kContextTag = {0x6a1f0b2c5d3e4f73, 0x8192a3b4c5d6e7f8};
+const napi_type_tag kIsolateTag = {0x6a1f0b2c5d3e4f74, 0x8192a3b4c5d6e7f8};
 
 bool HasTag(Napi::Env env, Napi::Value value, const napi_type_tag& tag) {
   if (!value.IsObject()) return false;
@@ -20,6 +21,10 @@ bool HasTag(Napi::Env env, Napi::Value value, const napi_type_tag& tag) {
 }
 
 void Tag(Napi::Env env, Napi::Object object, const napi_type_tag& tag) { napi_type_tag_object(env, object, &tag); }
+
+void DefineGetters(Napi::Function constructor, std::initializer_list<Napi::PropertyDescriptor> getters) {
+  constructor.Get("prototype").As<Napi::Object>().DefineProperties(getters);
+}
 
 napi_value InternalToken(Napi::Env env) { return Addon::Of(env).internal_token.Value(); }
 

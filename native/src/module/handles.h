@@ -2,6 +2,7 @@
 // making them from engine data and recognising them among JS values.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <vector>
 
@@ -26,10 +27,35 @@ extern const napi_type_tag kReferenceTag;
 extern const napi_type_tag kExternalCopyTag;
 extern const napi_type_tag kTransferredTag;
 extern const napi_type_tag kContextTag;
+extern const napi_type_tag kIsolateTag;
 
 bool HasTag(Napi::Env env, Napi::Value value, const napi_type_tag& tag);
 void Tag(Napi::Env env, Napi::Object object, const napi_type_tag& tag);
 napi_value InternalToken(Napi::Env env);
+
+// Getters on a class's prototype that check their receiver's tag before unwrapping it. V8 checks the
+// receiver of a napi class's methods (they carry a signature) but not of its accessors: a getter of one
+// class read through another class's instance unwrapped it as the wrong C++ type (a segfault).
+struct ReceiverCheck {
+  const napi_type_tag* tag;
+  const char* message;  // the TypeError for any other receiver
+};
+
+template <class T, Napi::Value (T::*Getter)(const Napi::CallbackInfo&)>
+Napi::Value CheckedGetter(const Napi::CallbackInfo& info) {
+  const auto* check = static_cast<const ReceiverCheck*>(info.Data());
+  if (!HasTag(info.Env(), info.This(), *check->tag)) throw Napi::TypeError::New(info.Env(), check->message);
+  return (T::Unwrap(info.This().As<Napi::Object>())->*Getter)(info);
+}
+
+template <class T, Napi::Value (T::*Getter)(const Napi::CallbackInfo&)>
+Napi::PropertyDescriptor CheckedAccessor(const char* name, const ReceiverCheck& check) {
+  return Napi::PropertyDescriptor::Accessor<CheckedGetter<T, Getter>>(name, napi_default,
+                                                                      const_cast<ReceiverCheck*>(&check));
+}
+
+// Adds `getters` (made by CheckedAccessor) to the prototype of the class `constructor`.
+void DefineGetters(Napi::Function constructor, std::initializer_list<Napi::PropertyDescriptor> getters);
 
 // Internal construction: handle classes take the addon's private token as their only argument, and
 // their data from the addon's construction slot, filled right before (New() calls the constructor at

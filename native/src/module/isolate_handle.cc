@@ -214,6 +214,7 @@ std::shared_ptr<ExternalCopyData> ExternalCopyOf(Napi::Value value, const std::s
 
 IsolateHandle::IsolateHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<IsolateHandle>(info) {
   Napi::Env env = info.Env();
+  Tag(env, info.This().As<Napi::Object>(), kIsolateTag);
   Napi::Object options = args::Options(info, 0, "Isolate");
   Environment::Options settings;
   Napi::Value limit = options.Get("memoryLimit");
@@ -236,21 +237,32 @@ IsolateHandle::IsolateHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   env_ = Addon::Of(env).NewEnvironment(std::move(settings));
 }
 
+namespace {
+const ReceiverCheck kIsDisposedCheck{&kIsolateTag, "Isolate.isDisposed: 'this' must be an Isolate"};
+const ReceiverCheck kCpuTimeCheck{&kIsolateTag, "Isolate.cpuTime: 'this' must be an Isolate"};
+const ReceiverCheck kWallTimeCheck{&kIsolateTag, "Isolate.wallTime: 'this' must be an Isolate"};
+}  // namespace
+
 Napi::Function IsolateHandle::Define(Napi::Env env) {
-  return DefineClass(env, "Isolate",
-                     {
-                         InstanceMethod("compileScript", &IsolateHandle::CompileScript<Mode::kAsync>),
-                         InstanceMethod("compileScriptSync", &IsolateHandle::CompileScript<Mode::kSync>),
-                         InstanceMethod("createContext", &IsolateHandle::CreateContext<Mode::kAsync>),
-                         InstanceMethod("createContextSync", &IsolateHandle::CreateContext<Mode::kSync>),
-                         InstanceMethod("getHeapStatistics", &IsolateHandle::GetHeapStatistics<Mode::kAsync>),
-                         InstanceMethod("getHeapStatisticsSync", &IsolateHandle::GetHeapStatistics<Mode::kSync>),
-                         InstanceMethod("dispose", &IsolateHandle::Dispose),
-                         InstanceAccessor("isDisposed", &IsolateHandle::IsDisposed, nullptr),
-                         InstanceAccessor("cpuTime", &IsolateHandle::CpuTime, nullptr),
-                         InstanceAccessor("wallTime", &IsolateHandle::WallTime, nullptr),
-                         StaticMethod("createSnapshot", &IsolateHandle::CreateSnapshot),
-                     });
+  Napi::Function constructor =
+      DefineClass(env, "Isolate",
+                  {
+                      InstanceMethod("compileScript", &IsolateHandle::CompileScript<Mode::kAsync>),
+                      InstanceMethod("compileScriptSync", &IsolateHandle::CompileScript<Mode::kSync>),
+                      InstanceMethod("createContext", &IsolateHandle::CreateContext<Mode::kAsync>),
+                      InstanceMethod("createContextSync", &IsolateHandle::CreateContext<Mode::kSync>),
+                      InstanceMethod("getHeapStatistics", &IsolateHandle::GetHeapStatistics<Mode::kAsync>),
+                      InstanceMethod("getHeapStatisticsSync", &IsolateHandle::GetHeapStatistics<Mode::kSync>),
+                      InstanceMethod("dispose", &IsolateHandle::Dispose),
+                      StaticMethod("createSnapshot", &IsolateHandle::CreateSnapshot),
+                  });
+  DefineGetters(constructor,
+                {
+                    CheckedAccessor<IsolateHandle, &IsolateHandle::IsDisposed>("isDisposed", kIsDisposedCheck),
+                    CheckedAccessor<IsolateHandle, &IsolateHandle::CpuTime>("cpuTime", kCpuTimeCheck),
+                    CheckedAccessor<IsolateHandle, &IsolateHandle::WallTime>("wallTime", kWallTimeCheck),
+                });
+  return constructor;
 }
 
 template <Mode mode>

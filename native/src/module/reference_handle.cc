@@ -163,25 +163,30 @@ ReferenceHandle::ReferenceHandle(const Napi::CallbackInfo& info) : Napi::ObjectW
   Tag(info.Env(), info.This().As<Napi::Object>(), kReferenceTag);
 }
 
+namespace {
+const ReceiverCheck kTypeOfCheck{&kReferenceTag, "Reference.typeof: 'this' must be a Reference"};
+}  // namespace
+
 Napi::Function ReferenceHandle::Define(Napi::Env env) {
-  return DefineClass(env, "Reference",
-                     {
-                         InstanceAccessor("typeof", &ReferenceHandle::TypeOf, nullptr),
-                         InstanceMethod("copy", &ReferenceHandle::Copy<Mode::kAsync>),
-                         InstanceMethod("copySync", &ReferenceHandle::Copy<Mode::kSync>),
-                         InstanceMethod("deref", &ReferenceHandle::Deref),
-                         InstanceMethod("derefInto", &ReferenceHandle::DerefInto),
-                         InstanceMethod("dispose", &ReferenceHandle::Dispose),
-                         InstanceMethod("release", &ReferenceHandle::Dispose),
-                         InstanceMethod("get", &ReferenceHandle::Get<Mode::kAsync>),
-                         InstanceMethod("getSync", &ReferenceHandle::Get<Mode::kSync>),
-                         InstanceMethod("set", &ReferenceHandle::Set<Mode::kAsync>),
-                         InstanceMethod("setSync", &ReferenceHandle::Set<Mode::kSync>),
-                         InstanceMethod("setIgnored", &ReferenceHandle::Set<Mode::kIgnored>),
-                         InstanceMethod("apply", &ReferenceHandle::Apply<Mode::kAsync>),
-                         InstanceMethod("applySync", &ReferenceHandle::Apply<Mode::kSync>),
-                         InstanceMethod("applyIgnored", &ReferenceHandle::Apply<Mode::kIgnored>),
-                     });
+  Napi::Function constructor = DefineClass(env, "Reference",
+                                           {
+                                               InstanceMethod("copy", &ReferenceHandle::Copy<Mode::kAsync>),
+                                               InstanceMethod("copySync", &ReferenceHandle::Copy<Mode::kSync>),
+                                               InstanceMethod("deref", &ReferenceHandle::Deref),
+                                               InstanceMethod("derefInto", &ReferenceHandle::DerefInto),
+                                               InstanceMethod("dispose", &ReferenceHandle::Dispose),
+                                               InstanceMethod("release", &ReferenceHandle::Dispose),
+                                               InstanceMethod("get", &ReferenceHandle::Get<Mode::kAsync>),
+                                               InstanceMethod("getSync", &ReferenceHandle::Get<Mode::kSync>),
+                                               InstanceMethod("set", &ReferenceHandle::Set<Mode::kAsync>),
+                                               InstanceMethod("setSync", &ReferenceHandle::Set<Mode::kSync>),
+                                               InstanceMethod("setIgnored", &ReferenceHandle::Set<Mode::kIgnored>),
+                                               InstanceMethod("apply", &ReferenceHandle::Apply<Mode::kAsync>),
+                                               InstanceMethod("applySync", &ReferenceHandle::Apply<Mode::kSync>),
+                                               InstanceMethod("applyIgnored", &ReferenceHandle::Apply<Mode::kIgnored>),
+                                           });
+  DefineGetters(constructor, {CheckedAccessor<ReferenceHandle, &ReferenceHandle::TypeOf>("typeof", kTypeOfCheck)});
+  return constructor;
 }
 
 std::shared_ptr<RemoteValue> ReferenceHandle::Checked(Napi::Env env, Mode mode) const {
