@@ -134,16 +134,24 @@ class ApplyTask : public Task {
   ResultOptions options_;
 };
 
-// Host references settle at once; async variants return a settled promise.
+// Host references settle at once; async variants return a settled promise, ignored ones swallow the
+// error (a rejected promise nobody holds would be an unhandled rejection, which ends Node's process).
 Napi::Value Settled(Napi::Env env, Mode mode, const std::function<Napi::Value()>& work) {
   if (mode == Mode::kSync) return work();
+  if (mode == Mode::kIgnored) {
+    try {
+      work();
+    } catch (const Napi::Error&) {
+    }
+    return env.Undefined();
+  }
   auto deferred = Napi::Promise::Deferred::New(env);
   try {
     deferred.Resolve(work());
   } catch (const Napi::Error& error) {
     deferred.Reject(error.Value());
   }
-  return mode == Mode::kAsync ? deferred.Promise() : env.Undefined();
+  return deferred.Promise();
 }
 
 // The property argument of get/set, as something that can enter a guest.
