@@ -38,7 +38,9 @@ class Snapshot : public ContextSetup {
   const std::vector<SnapshotScript>& scripts() const { return scripts_; }
 
  private:
-  static std::shared_ptr<const Snapshot> ParseAt(const uint8_t* bytes, size_t length, std::string* error);
+  // `hash_budget`: bytes the checksums of all candidates may still read (see Parse).
+  static std::shared_ptr<const Snapshot> ParseAt(const uint8_t* bytes, size_t length, size_t* hash_budget,
+                                                 std::string* error);
 
   std::vector<SnapshotScript> scripts_;
 };
