@@ -48,13 +48,13 @@ export const ConfigSchema = Type.Object(
     defaultMemoryMb: Type.Integer({
       default: 64,
       minimum: 8,
-      maximum: 4096,
+      maximum: 512,
       description: 'Memory cap (heap and ArrayBuffers) of an invocation that names no `memoryMb`.',
     }),
     maxMemoryMb: Type.Integer({
       default: 256,
       minimum: 8,
-      maximum: 4096,
+      maximum: 512,
       description: 'Largest `memoryMb` a request may ask for.',
     }),
     poolMinIsolates: Type.Integer({

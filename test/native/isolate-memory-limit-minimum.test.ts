@@ -1,5 +1,5 @@
-// Pins: memoryLimit below the documented minimum of 8 MB (or not a positive finite number) is
-// refused with an error naming `memoryLimit`; 8 MB itself and the 128 MB default work.
+// Pins: memoryLimit outside 8–512 MB (or not a positive finite number) is refused with an error naming
+// `memoryLimit`; 8 MB, 512 MB and the 128 MB default work.
 // On isolated-vm 5.0.4 the -1 and NaN cases are expected to fail: it accepts them.
 import t from 'tap';
 import { Isolate } from './engine';
@@ -28,4 +28,17 @@ t.test('8 MB is the smallest that works', async (t) => {
   const standard = new Isolate();
   t.ok(standard.getHeapStatisticsSync().heap_size_limit > limit, 'the default (128 MB) allows more than 8 MB');
   standard.dispose();
+});
+
+t.test('above 512 MB is refused: guests could grow an array past V8 maximum and abort the process', async (t) => {
+  for (const memoryLimit of [512.5, 640, 1024, 1048576]) {
+    t.throws(
+      () => new Isolate({ memoryLimit }),
+      { name: 'RangeError', message: "Isolate: option 'memoryLimit' must be from 8 to 512 (MB)" },
+      `memoryLimit: ${memoryLimit}`,
+    );
+  }
+  const largest = new Isolate({ memoryLimit: 512 });
+  t.teardown(() => largest.dispose());
+  t.equal(largest.compileScriptSync('1 + 1').runSync(largest.createContextSync()), 2);
 });

@@ -52,7 +52,7 @@ t.test('the same results as the built-ins', async (t) => {
 });
 
 t.test('toReversed, with and toSpliced on huge array-likes: the same results', async (t) => {
-  const { isolate, context } = sandbox(t, { memoryLimit: 1024 });
+  const { isolate, context } = sandbox(t, { memoryLimit: 512 });
   const run = (code: string) =>
     isolate
       .compileScriptSync(`{ const o = { length: 2 ** 24 + 3, 0: 'a', [2 ** 24 + 2]: 'z' }; ${code} }`)

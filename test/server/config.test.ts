@@ -70,7 +70,7 @@ t.test('config file, overridden by the environment', async (t) => {
   t.throws(() => load({}, ['--config', file]), { message: /Unknown setting prot in config file/ });
   fs.writeFileSync(file, JSON.stringify({ maxMemoryMb: 4 }));
   t.throws(() => load({}, ['--config', file]), {
-    message: /maxMemoryMb \(config file .*\): 4 is not an integer from 8 to 4096/,
+    message: /maxMemoryMb \(config file .*\): 4 is not an integer from 8 to 512/,
   });
   fs.writeFileSync(file, '{ not json');
   t.throws(() => load({}, ['--config', file]), { message: /Cannot read config file/ });

@@ -189,6 +189,87 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   Array.prototype.toReversed = copying.toReversed;
   Array.prototype.with = copying.with;
   Array.prototype.toSpliced = copying.toSpliced;
+  // String.prototype.split, RegExp's @@split, @@match and @@replace and JSON.parse size their result
+  // arrays in one allocation: past V8's largest (2^27 - 2 elements) that is a fatal error that aborts
+  // the process (`'ab'.repeat(2 ** 27).split('')`, crbug.com/1201626), and V8 flattens a string of 2^27
+  // characters even in a 128 MB isolate. A result has at most one element per character (JSON: per two),
+  // so shorter inputs keep the built-ins; longer ones split here in a loop, the others throw RangeError.
+  const SAFE_LENGTH = (1 << 27) - (1 << 16);
+  const nativeSplit = String.prototype.split;
+  const stringIndexOf = String.prototype.indexOf;
+  const stringSlice = String.prototype.slice;
+  const nativeParse = JSON.parse;
+  const splitKey = Symbol.split;
+  const matchKey = Symbol.match;
+  const replaceKey = Symbol.replace;
+  const regExpSplit = RegExp.prototype[splitKey];
+  const regExpMatch = RegExp.prototype[matchKey];
+  const regExpReplace = RegExp.prototype[replaceKey];
+  const tooLong = (what, most) => new RangeError(`${what} of a string over ${most} characters is not supported`);
+  const isObject = (value) => (typeof value === 'object' && value !== null) || typeof value === 'function';
+  const strings = {
+    __proto__: null,
+    split(separator, limit) {
+      if (this === null || this === undefined || (typeof this === 'string' && this.length <= SAFE_LENGTH)) {
+        return apply(nativeSplit, this, arguments);
+      }
+      const string = `${this}`;
+      if (string.length <= SAFE_LENGTH) return apply(nativeSplit, string, [separator, limit]);
+      if (separator !== null && separator !== undefined) {
+        const splitter = separator[splitKey];
+        if (splitter !== null && splitter !== undefined) return apply(splitter, separator, [string, limit]);
+      }
+      const most = limit === undefined ? MAX_ARRAY_LENGTH : limit >>> 0;
+      const pattern = `${separator}`;
+      if (most === 0) return [];
+      if (separator === undefined) return [string];
+      const parts = [];
+      if (pattern === '') {
+        const count = min(string.length, most, SAFE_LENGTH);
+        for (let index = 0; index < count; index++, checkpoint()) parts[index] = string[index];
+        if (count < min(string.length, most)) throw new RangeError('Invalid array length');
+        return parts;
+      }
+      let from = 0;
+      for (let at = apply(stringIndexOf, string, [pattern, 0]); at !== -1; checkpoint()) {
+        if (parts.length >= SAFE_LENGTH) throw new RangeError('Invalid array length');
+        parts[parts.length] = apply(stringSlice, string, [from, at]);
+        if (parts.length === most) return parts;
+        from = at + pattern.length;
+        at = apply(stringIndexOf, string, [pattern, from]);
+      }
+      parts[parts.length] = apply(stringSlice, string, [from]);
+      return parts;
+    },
+    [splitKey](string, limit) {
+      if (!isObject(this)) return apply(regExpSplit, this, arguments);
+      const text = `${string}`;
+      if (text.length > SAFE_LENGTH) throw tooLong('RegExp.prototype[Symbol.split]', SAFE_LENGTH);
+      return apply(regExpSplit, this, [text, limit]);
+    },
+    [matchKey](string) {
+      if (!isObject(this)) return apply(regExpMatch, this, arguments);
+      const text = `${string}`;
+      if (text.length > SAFE_LENGTH) throw tooLong('RegExp.prototype[Symbol.match]', SAFE_LENGTH);
+      return apply(regExpMatch, this, [text]);
+    },
+    [replaceKey](string, replaceValue) {
+      if (!isObject(this)) return apply(regExpReplace, this, arguments);
+      const text = `${string}`;
+      if (text.length > SAFE_LENGTH) throw tooLong('RegExp.prototype[Symbol.replace]', SAFE_LENGTH);
+      return apply(regExpReplace, this, [text, replaceValue]);
+    },
+    parse(text, reviver) {
+      const source = typeof text === 'string' ? text : `${text}`;
+      if (source.length > 2 * SAFE_LENGTH) throw tooLong('JSON.parse', 2 * SAFE_LENGTH);
+      return apply(nativeParse, JSON, [source, reviver]);
+    },
+  };
+  String.prototype.split = strings.split;
+  RegExp.prototype[splitKey] = strings[splitKey];
+  RegExp.prototype[matchKey] = strings[matchKey];
+  RegExp.prototype[replaceKey] = strings[replaceKey];
+  JSON.parse = strings.parse;
 )js";
 
 inline constexpr const char* kGuardsTail = R"js(
@@ -232,6 +313,7 @@ inline constexpr const char* kGuardsTail = R"js(
     a.lastIndexOf(0), a.join(), a.toLocaleString(), a.slice(), a.splice(0, 0), a.reverse(), a.copyWithin(0, 0);
     a.shift(), a.unshift(), a.flat(), a.flatMap(f), a.concat(), a.fill(0), Array.from({ length: 0 });
     a.sort(), a.toSorted(), a.toReversed(), a.toSpliced(0, 0), [0].with(0, 0), String.raw({ raw: a });
+    ''.split(''), ''.split(/,/), ''.match(/a/), ''.replace(/a/, ''), JSON.parse('0');
   }
 }))js";
 

@@ -221,8 +221,11 @@ IsolateHandle::IsolateHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   if (!limit.IsUndefined()) {
     if (!limit.IsNumber()) args::ThrowType(env, "Isolate: option 'memoryLimit' must be a number (MB)");
     double megabytes = limit.As<Napi::Number>().DoubleValue();
-    if (!std::isfinite(megabytes) || megabytes < 8 || megabytes > 1048576) {
-      args::ThrowRange(env, "Isolate: option 'memoryLimit' must be from 8 to 1048576 (MB)");
+    // At most 512: with room for a 700 MB array, plain guest code (`for (;;) a.push(0)`) grows one past
+    // V8's largest (2^27 - 2 elements), a fatal error that aborts the process (measured: 512 MB is
+    // stopped by the cap, 640 MB and up abort).
+    if (!std::isfinite(megabytes) || megabytes < 8 || megabytes > 512) {
+      args::ThrowRange(env, "Isolate: option 'memoryLimit' must be from 8 to 512 (MB)");
     }
     settings.memory_limit_bytes = size_t(megabytes * 1024 * 1024);
   }
