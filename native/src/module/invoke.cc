@@ -8,6 +8,11 @@
 
 namespace isorun {
 
+std::unique_ptr<ErrorCopy> NoContextError(const Environment& env) {
+  if (env.memory_exceeded()) return MemoryLimitError();
+  return std::make_unique<ErrorCopy>("Error", env.disposed() ? env.disposed_message() : "Could not create a context");
+}
+
 TransferSource GuestSource(Environment& env, v8::Local<v8::Context> context) {
   return TransferSource{env.isolate(), context, &TheGuestBridge(), env.shared_from_this(), nullptr};
 }

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include "isolate/environment.h"
 #include "module/task.h"
+#include "transfer/error_copy.h"
 #include "transfer/transfer_out.h"
 
 namespace isorun {
@@ -19,6 +21,10 @@ struct ResultOptions {
 // promise settles during later work in this isolate, or fails when the deadline passes.
 void Invoke(Environment& env, Task& task, TaskControl& control, v8::Local<v8::Context> context, uint64_t timeout_ms,
             ResultOptions options, const std::function<v8::MaybeLocal<v8::Value>()>& body);
+
+// Why env.DefaultContext() came back empty: V8 makes no context while the isolate is being
+// terminated (a dispose racing the task) or is out of memory.
+std::unique_ptr<ErrorCopy> NoContextError(const Environment& env);
 
 TransferSource GuestSource(Environment& env, v8::Local<v8::Context> context);
 TransferTarget GuestTarget(Environment& env, v8::Local<v8::Context> context);

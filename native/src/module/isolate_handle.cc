@@ -30,6 +30,10 @@ class CompileTask : public Task {
   void Run(Environment& env, TaskControl& control) override {
     v8::Isolate* isolate = env.isolate();
     v8::Local<v8::Context> context = env.DefaultContext();
+    if (context.IsEmpty()) {
+      error = NoContextError(env);
+      return;
+    }
     v8::Context::Scope context_scope(context);
     v8::TryCatch try_catch(isolate);
     TransferTarget target = GuestTarget(env, context);
@@ -108,8 +112,9 @@ class CreateContextTask : public Task {
         error = MemoryLimitError();
       } else if (!setup_overrun.empty()) {
         error = std::make_unique<ErrorCopy>("Error", setup_overrun);
-      } else if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
-        error = ErrorCopy::Capture(isolate, env.DefaultContext(), try_catch.Exception(), try_catch.Message());
+      } else if (v8::Local<v8::Context> any;
+                 try_catch.HasCaught() && !try_catch.HasTerminated() && !(any = env.DefaultContext()).IsEmpty()) {
+        error = ErrorCopy::Capture(isolate, any, try_catch.Exception(), try_catch.Message());
       } else {
         error = std::make_unique<ErrorCopy>("Error", "Could not create a context");
       }

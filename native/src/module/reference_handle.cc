@@ -23,6 +23,10 @@ bool Resolve(Environment& env, Task& task, const RemoteValue& remote, v8::Local<
     *context = creation;
   } else {
     *context = env.DefaultContext();
+    if (context->IsEmpty()) {
+      task.error = NoContextError(env);
+      return false;
+    }
   }
   return true;
 }
