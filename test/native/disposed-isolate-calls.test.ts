@@ -61,9 +61,13 @@ t.test('async calls reject with Error: Isolate is disposed', async (t) => {
   }
 });
 
-t.test('isDisposed still answers and the process carries on', async (t) => {
-  const { isolate } = disposedSet();
+t.test('isDisposed and typeof still answer and the process carries on', async (t) => {
+  const { isolate, global, object, fn } = disposedSet();
   t.equal(isolate.isDisposed, true);
+  // "available at any time": recorded when the Reference was made.
+  t.same([global.typeof, object.typeof, fn.typeof], ['object', 'object', 'function']);
+  object.dispose();
+  t.throws(() => object.typeof, { message: 'Reference has been released' });
   const fresh = new Isolate();
   t.equal(fresh.compileScriptSync('"alive"').runSync(fresh.createContextSync()), 'alive');
   fresh.dispose();

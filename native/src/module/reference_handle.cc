@@ -208,7 +208,9 @@ std::shared_ptr<RemoteValue> ReferenceHandle::Checked(Napi::Env env, Mode mode) 
 }
 
 Napi::Value ReferenceHandle::TypeOf(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), Checked(info.Env(), Mode::kSync)->type_of);
+  // Recorded when the Reference was made: "available at any time", its isolate disposed or not.
+  if (!value_) throw Napi::Error::New(info.Env(), "Reference has been released");
+  return Napi::String::New(info.Env(), value_->type_of);
 }
 
 template <Mode mode>
