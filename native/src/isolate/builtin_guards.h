@@ -304,6 +304,81 @@ inline constexpr const char* kGuardsTail = R"js(
     globalThis.ArrayBuffer = FixedArrayBuffer;
     globalThis.SharedArrayBuffer = FixedSharedArrayBuffer;
   }
+  // ICU's objects behind Intl live outside V8's heap, where the memory cap does not see them: 20,000
+  // DateTimeFormats took 500 MB and 300 segmenters' iterators 1.8 GB in a 16 MB isolate. Each Intl
+  // object made here holds an ArrayBuffer as large as its ICU memory (measured: a DateTimeFormat ~29 KB,
+  // a RelativeTimeFormat or Segmenter ~8 KB, the others ~3 KB; segments and their iterators copy their
+  // string, 2 bytes a character), for as long as it lives: the cap counts it, and past the cap the
+  // object is a RangeError (Array buffer allocation failed). Wrapped on the first read of `Intl`, so a
+  // context that never uses it pays one property definition.
+  const NativeIntl = globalThis.Intl;
+  if (typeof NativeIntl === 'object' && NativeIntl !== null) {
+    const install = () => {
+      const construct = Reflect.construct;
+      const NativeArrayBuffer = ArrayBuffer;
+      const ballast = new WeakMap();
+      const weakSet = WeakMap.prototype.set;
+      const weakGet = WeakMap.prototype.get;
+      const charge = (object, bytes) => {
+        apply(weakSet, ballast, [object, new NativeArrayBuffer(bytes)]);
+        return object;
+      };
+      const method = (object, key, value) =>
+        defineProperty(object, key, { value, writable: true, enumerable: false, configurable: true });
+      const COSTS = { __proto__: null, DateTimeFormat: 30720, RelativeTimeFormat: 8192, Segmenter: 8192 };
+      for (const name of ['Collator', 'DateTimeFormat', 'DisplayNames', 'ListFormat', 'Locale', 'NumberFormat',
+        'PluralRules', 'RelativeTimeFormat', 'Segmenter']) {
+        const Native = NativeIntl[name];
+        if (typeof Native !== 'function') continue;
+        const cost = COSTS[name] ?? 3072;
+        // DateTimeFormat, NumberFormat and Collator may be called without `new`, as the built-ins may.
+        // Named by a computed key, so that V8's messages say `#<DateTimeFormat>`.
+        const Wrapped = { [name]: function (...args) {
+          const made = new.target === undefined ? apply(Native, this, args)
+            : construct(Native, args, new.target === Wrapped ? Native : new.target);
+          return charge(made, cost);
+        } }[name];
+        const statics = Object.getOwnPropertyDescriptors(Native);
+        delete statics.prototype;
+        Object.defineProperties(Wrapped, statics);
+        defineProperty(Wrapped, 'prototype', { value: Native.prototype, writable: false });
+        method(Native.prototype, 'constructor', Wrapped);
+        method(NativeIntl, name, Wrapped);
+      }
+      const Segmenter = NativeIntl.Segmenter;
+      if (typeof Segmenter === 'function') {
+        const nativeSegment = Segmenter.prototype.segment;
+        const Segments = Object.getPrototypeOf(apply(nativeSegment, new Segmenter(), ['']));
+        const iteratorKey = Symbol.iterator;
+        const nativeIterator = Segments[iteratorKey];
+        const costs = new WeakMap();
+        const copies = {
+          __proto__: null,
+          segment(string) {
+            const text = `${string}`;
+            const segments = apply(nativeSegment, this, [text]);
+            const cost = 8192 + 2 * text.length;
+            apply(weakSet, costs, [segments, cost]);
+            return charge(segments, cost);
+          },
+          [iteratorKey]() {
+            const iterator = apply(nativeIterator, this, []);
+            return charge(iterator, apply(weakGet, costs, [this]) ?? 8192);
+          },
+        };
+        method(Segmenter.prototype, 'segment', copies.segment);
+        method(Segments, iteratorKey, copies[iteratorKey]);
+      }
+      method(globalThis, 'Intl', NativeIntl);
+      return NativeIntl;
+    };
+    defineProperty(globalThis, 'Intl', {
+      get: () => install(),
+      set: (value) => defineProperty(globalThis, 'Intl', { value, writable: true, enumerable: false, configurable: true }),
+      enumerable: false,
+      configurable: true,
+    });
+  }
   // Once per process, before the engine takes the guards' code cache: compiles each guard (not the
   // loops behind them), so that isolates deserialize them instead of parsing them on first use.
   if (warm) {
