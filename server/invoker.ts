@@ -250,7 +250,7 @@ export class Invoker {
     const stats = await this.#stats(lease, started, cpuBefore, ended?.kind !== 'stuck', heap, measured);
     let logs: GuestLogs | undefined = envelope;
     if (ended !== undefined && !ENDS_WITHOUT_LOGS.has(ended.kind)) {
-      logs = await this.#readLogs(lease);
+      logs = await this.#endAndReadLogs(lease);
     }
     if (ended?.kind === 'stuck') this.pool.retire(lease);
     else {
@@ -411,9 +411,10 @@ export class Invoker {
     };
   }
 
-  async #readLogs(lease: Lease): Promise<GuestLogs | undefined> {
+  /** Ends an invocation the runtime did not see end (it has no envelope) and reads its logs. */
+  async #endAndReadLogs(lease: Lease): Promise<GuestLogs | undefined> {
     try {
-      const text = await lease.context.control.apply(undefined, ['logs'], { timeout: AFTERMATH_TIMEOUT_MS });
+      const text = await lease.context.control.apply(undefined, ['end'], { timeout: AFTERMATH_TIMEOUT_MS });
       return typeof text === 'string' && text.length <= this.config.logMaxBytes * 6 + 64 * 1024
         ? (JSON.parse(text) as GuestLogs)
         : undefined;

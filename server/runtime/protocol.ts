@@ -47,9 +47,11 @@ export type Envelope = GuestLogs &
  * - `invokeEntry(argsJson)` → the same for the function the user's wrapped code left under ENTRY_GLOBAL
  *   (evaluating the code is then part of the invocation: one engine call instead of two);
  * - `tick()` fires at most one due timer: 0 when it fired one (tick again), else ms to the next timer, or -1;
- * - `logs()` → GuestLogs JSON, for invocations that ended without an envelope (timeout, top-level throw).
+ * - `end()` → GuestLogs JSON, for invocations that ended without an envelope (timeout, top-level throw).
+ * An invocation ends when `invoke` settles or at `end()`: from then on its FinalizationRegistry callbacks,
+ * which V8 may run between later calls to the isolate, do nothing.
  */
-export type ControlOp = 'setup' | 'invoke' | 'invokeEntry' | 'tick' | 'logs';
+export type ControlOp = 'setup' | 'invoke' | 'invokeEntry' | 'tick' | 'end';
 
 /** The global a wrapped user script stores its entry function under; `invokeEntry` takes it away before calling. */
 export const ENTRY_GLOBAL = '__isorun_entry__';

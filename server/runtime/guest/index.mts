@@ -8,6 +8,7 @@ import { ENTRY_GLOBAL } from '../protocol.ts';
 import { createConsole, LogBuffer } from './console.mts';
 import { DOMExceptionClass } from './dom-exception.mts';
 import { atob, btoa, encodingLite } from './encoding.mts';
+import { finalizationRegistryUntil } from './finalization.mts';
 import { defineLazyGlobal } from './lazy-global.mts';
 import {
   JSONParse,
@@ -35,6 +36,8 @@ let timerQueue: TimerQueue | undefined;
 /** Rejects the running invocation: an exception escaped a timer or microtask callback. */
 let failInvocation: ((error: unknown) => void) | undefined;
 let pendingFailure: { error: unknown } | undefined;
+/** The invocation has settled or the host has ended it: nothing the guest left behind may run any more. */
+let invocationEnded = false;
 
 const logs = (): LogBuffer => (logBuffer ??= new LogBuffer({ logMaxEntries, logMaxBytes }));
 const timers = (): TimerQueue => (timerQueue ??= new TimerQueue());
@@ -87,6 +90,12 @@ defineLazyGlobal('DOMException', DOMExceptionClass);
 defineLazyGlobal('TextEncoder', () => encodingLite().TextEncoder);
 defineLazyGlobal('TextDecoder', () => encodingLite().TextDecoder);
 installUrl();
+let guestFinalizationRegistry: FinalizationRegistryConstructor | undefined;
+// Once: the built-in's prototype leads to one constructor, however often a guest calls the global's getter.
+defineLazyGlobal(
+  'FinalizationRegistry',
+  () => (guestFinalizationRegistry ??= finalizationRegistryUntil(() => invocationEnded)),
+);
 
 async function invoke(value: unknown, argsJson: string): Promise<string> {
   let part;
@@ -102,6 +111,7 @@ async function invoke(value: unknown, argsJson: string): Promise<string> {
   } catch (error) {
     part = { outcome: 'threw' as const, error: describeThrown(error) };
   }
+  invocationEnded = true;
   return recordJson({ ...part, ...logSnapshot() });
 }
 
@@ -114,6 +124,7 @@ function invokeEntry(argsJson: string): Promise<string> {
     if (typeof entry !== 'function') throw new TypeErrorCtor('isorun runtime: the code left no entry to invoke');
     value = ReflectApply(entry, undefined, []);
   } catch (error) {
+    invocationEnded = true;
     return PromiseResolve(recordJson({ outcome: 'threw', error: describeThrown(error), ...logSnapshot() }));
   }
   return invoke(value, argsJson);
@@ -139,7 +150,8 @@ function control(op: ControlOp, ...args: unknown[]): unknown {
         reportUncaught(error);
         return 0;
       }
-    case 'logs':
+    case 'end':
+      invocationEnded = true;
       return recordJson(logSnapshot());
     default:
       throw new TypeErrorCtor(`isorun runtime: unknown control operation ${String(op)}`);

@@ -17,6 +17,7 @@ export const ObjectFreeze = Object.freeze;
 export const ObjectKeys = Object.keys;
 export const StringCtor = String;
 export const TypeErrorCtor = TypeError;
+export const FinalizationRegistryCtor = FinalizationRegistry;
 export const ErrorCtor = Error;
 export const ArrayIsArray = Array.isArray;
 export const ArrayPrototypePush = uncurry(Array.prototype.push) as (array: unknown[], ...items: unknown[]) => number;
@@ -43,5 +44,6 @@ export const PromisePrototypeThen = uncurry(Promise.prototype.then) as <T>(
   onRejected?: (reason: unknown) => unknown,
 ) => Promise<unknown>;
 export const ReflectApply = ReflectApplyCaptured;
+export const ReflectConstruct = Reflect.construct;
 export const Uint8ArrayCtor = Uint8Array;
 export const ReflectDeleteProperty = Reflect.deleteProperty;
