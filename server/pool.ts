@@ -81,6 +81,13 @@ export interface Lease {
   readonly entry: PooledIsolate;
 }
 
+/** An isolate being created in the background: an invocation may claim it, as it would an idle isolate still preparing. */
+interface Replacement {
+  readonly memoryMb: number;
+  readonly created: Promise<PooledIsolate>;
+  claimed: boolean;
+}
+
 interface Waiter {
   memoryMb: number;
   enqueuedAt: number;
@@ -96,6 +103,7 @@ export class IsolatePool {
   readonly #queue: Waiter[] = [];
   /** Isolates being created: they count against the maximum. */
   #creating = 0;
+  readonly #replacements = new Set<Replacement>();
   #runtimeCache: ExternalCopy<ArrayBuffer> | undefined;
   readonly #entropy = new EntropyBatch();
   #closed = false;
@@ -184,19 +192,19 @@ export class IsolatePool {
       reason = 'heap';
     }
     if (reason === undefined) this.#makeIdle(entry);
-    else {
-      this.#dispose(entry, reason);
-      // A worn-out isolate is replaced off the request path, so that no invocation waits for a cold start.
-      if (reason === 'uses' || reason === 'heap') this.#replace(entry.memoryMb);
-    }
+    else this.#dispose(entry, reason);
     this.#serveQueue();
   }
 
-  /** Creates an isolate in the background and adds it to the pool idle, its first context being prepared. */
+  /** Creates an isolate in the background and adds it to the pool idle (or to the invocation that claimed it). */
   #replace(memoryMb: number): void {
     if (this.#closed || this.#entries.size + this.#creating >= this.#options.maxIsolates) return;
-    this.#create(memoryMb).then(
+    const replacement: Replacement = { memoryMb, created: this.#create(memoryMb), claimed: false };
+    this.#replacements.add(replacement);
+    replacement.created.then(
       (entry) => {
+        this.#replacements.delete(replacement);
+        if (replacement.claimed) return;
         if (this.#closed) {
           this.#dispose(entry, 'shutdown');
           return;
@@ -205,9 +213,18 @@ export class IsolatePool {
         this.#serveQueue();
       },
       () => {
-        // Nothing waits for it: the next invocation that needs an isolate creates one (and reports the error).
+        this.#replacements.delete(replacement);
+        // Invocations waiting for it try to create one themselves (and report the error if that fails too).
+        this.#serveQueue();
       },
     );
+  }
+
+  /** Tops the pool up to `poolMinIsolates` with the default memory cap, in the background, as at start. */
+  #refill(): void {
+    for (let count = this.#entries.size + this.#creating; count < this.#options.minIsolates; count++) {
+      this.#replace(this.#options.defaultMemoryMb);
+    }
   }
 
   /** Disposes an isolate whose invocation left it unusable (a host-side deadline passed with guest work pending). */
@@ -244,6 +261,11 @@ export class IsolatePool {
       preparing.busy = true;
       return this.#lease(preparing, false, enqueuedAt);
     }
+    for (const replacement of this.#replacements) {
+      if (replacement.claimed || replacement.memoryMb !== memoryMb) continue;
+      replacement.claimed = true;
+      return replacement.created.then((entry) => this.#lease(entry, false, enqueuedAt));
+    }
     if (this.#entries.size + this.#creating >= this.#options.maxIsolates) {
       const idle = [...this.#entries].find((entry) => !entry.busy);
       if (idle === undefined) return undefined;
@@ -257,7 +279,7 @@ export class IsolatePool {
     try {
       context = await (entry.next ?? this.#prepare(entry));
     } catch (error) {
-      this.#dispose(entry, entry.isolate.isDisposed ? 'memory' : 'broken');
+      this.#dispose(entry, entry.isolate.isDisposed ? 'memory' : 'broken', { replace: false });
       throw error;
     }
     entry.next = undefined;
@@ -349,15 +371,23 @@ export class IsolatePool {
         if (entry.next === next) entry.nextReady = true;
       },
       () => {
-        if (!entry.busy) this.#dispose(entry, entry.isolate.isDisposed ? 'memory' : 'broken');
+        if (!entry.busy) this.#dispose(entry, entry.isolate.isDisposed ? 'memory' : 'broken', { replace: false });
       },
     );
   }
 
-  #dispose(entry: PooledIsolate, reason: DisposeReason): void {
+  /**
+   * With `replace`, an isolate ended by what guests did is replaced in the background, so that no invocation
+   * waits for a cold start: a worn-out one by one of its memory cap (the pool keeps its working size), a
+   * killed one (memory cap, overrun) by topping the pool up to its minimum.
+   */
+  #dispose(entry: PooledIsolate, reason: DisposeReason, { replace = true }: { replace?: boolean } = {}): void {
     if (!this.#entries.delete(entry)) return;
     if (!entry.isolate.isDisposed) entry.isolate.dispose();
     this.#observer.isolateDisposed(reason);
+    if (!replace) return;
+    if (reason === 'uses' || reason === 'heap') this.#replace(entry.memoryMb);
+    else if (reason === 'memory' || reason === 'overrun') this.#refill();
   }
 
   #serveQueue(): void {

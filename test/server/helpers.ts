@@ -44,3 +44,10 @@ export async function run(isorun: IsorunApp, body: unknown) {
   const response = await isorun.app.inject({ method: 'POST', url: '/run', payload: body as object });
   return { status: response.statusCode, body: response.json(), headers: response.headers };
 }
+
+/** Resolves once `condition` holds; fails the test if it has not within `withinMs` (generous: not a timing test). */
+export async function eventually(t: Test, condition: () => boolean, what: string, withinMs = 10_000): Promise<void> {
+  const end = Date.now() + withinMs;
+  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 10));
+  t.ok(condition(), what);
+}
