@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema';
 import { ProblemError } from './errors';
 import type { Reference } from '../native/index';
-import type { IsolatePool, Lease } from './pool';
+import { isBetweenCallsOverrun, type IsolatePool, type Lease } from './pool';
 import type { Envelope, GuestLogs, GuestThrown, LogEntry } from './runtime/protocol';
 import { FUNCTION_FILENAME, LOG_LEVELS, RUNTIME_FILENAME, THROWN_TEXT_MAX } from './runtime/protocol';
 import {
@@ -137,9 +137,6 @@ class Ended extends Error {
 const ENDS_WITHOUT_LOGS: ReadonlySet<Ended['kind']> = new Set(['memory', 'stuck', 'overrun', 'shutdown']);
 
 const isMemoryKill = (error: unknown): boolean => /memory/i.test(String((error as Error | undefined)?.message ?? ''));
-/** The engine disposed the isolate because guest code V8 ran between calls (a FinalizationRegistry callback) overran. */
-const isBetweenCallsOverrun = (error: unknown): boolean =>
-  /outside any call/.test(String((error as Error | undefined)?.message ?? ''));
 
 /** Stack frames below the guest's own (the engine boundary, host files) never reach a client. */
 export function guestStack(stack: string): string {
@@ -254,10 +251,7 @@ export class Invoker {
     }
     if (ended?.kind === 'stuck') this.pool.retire(lease);
     else {
-      await this.pool.release(lease, {
-        heapUsedBytes: stats.heapUsedBytes || undefined,
-        overran: ended?.kind === 'overrun',
-      });
+      await this.pool.release(lease, { heapUsedBytes: stats.heapUsedBytes || undefined });
     }
 
     const bounded = boundedLogs(logs, this.config);

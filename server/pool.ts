@@ -16,6 +16,10 @@ const SCRIPT_CACHE_SIZE = 64;
 export const DISPOSE_REASONS = ['memory', 'overrun', 'uses', 'heap', 'evicted', 'broken', 'shutdown'] as const;
 export type DisposeReason = (typeof DISPOSE_REASONS)[number];
 
+/** The engine disposed the isolate because guest code V8 ran between calls (a FinalizationRegistry callback) overran. */
+export const isBetweenCallsOverrun = (error: unknown): boolean =>
+  /outside any call/.test(String((error as Error | undefined)?.message ?? ''));
+
 /** The guest runtime's control function, as seen from the host. */
 export type Control = Reference<(op: ControlOp, ...args: unknown[]) => unknown>;
 
@@ -155,34 +159,38 @@ export class IsolatePool {
         overloaded(`The wait queue is full (${this.#options.queueMaxLength} invocations).`, this.#options),
       );
     }
-    return new Promise<Lease>((resolve, reject) => {
-      const waiter: Waiter = {
-        memoryMb,
-        enqueuedAt,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.#queue.splice(this.#queue.indexOf(waiter), 1);
-          reject(overloaded(`No isolate became free within ${this.#options.queueMaxWaitMs} ms.`, this.#options));
-        }, this.#options.queueMaxWaitMs),
-      };
-      this.#queue.push(waiter);
-    });
+    return new Promise<Lease>((resolve, reject) => this.#wait(memoryMb, enqueuedAt, resolve, reject, 'last'));
   }
 
-  /**
-   * Returns the isolate after an invocation; it is disposed if it died, is worn out or grew too much.
-   * `overran`: the engine disposed it because guest code overran (else a dead isolate hit its memory cap).
-   */
-  async release(
-    lease: Lease,
-    { heapUsedBytes, overran = false }: { heapUsedBytes: number | undefined; overran?: boolean },
-  ): Promise<void> {
+  /** Queues an invocation for the next free isolate, for at most `queueMaxWaitMs`. */
+  #wait(
+    memoryMb: number,
+    enqueuedAt: number,
+    resolve: (lease: Lease) => void,
+    reject: (error: unknown) => void,
+    place: 'first' | 'last',
+  ): void {
+    const waiter: Waiter = {
+      memoryMb,
+      enqueuedAt,
+      resolve,
+      reject,
+      timer: setTimeout(() => {
+        this.#queue.splice(this.#queue.indexOf(waiter), 1);
+        reject(overloaded(`No isolate became free within ${this.#options.queueMaxWaitMs} ms.`, this.#options));
+      }, this.#options.queueMaxWaitMs),
+    };
+    if (place === 'first') this.#queue.unshift(waiter);
+    else this.#queue.push(waiter);
+  }
+
+  /** Returns the isolate after an invocation; it is disposed if it died, is worn out or grew too much. */
+  async release(lease: Lease, { heapUsedBytes }: { heapUsedBytes: number | undefined }): Promise<void> {
     const entry = lease.entry;
     releaseContext(lease.context);
     entry.uses++;
     let reason: DisposeReason | undefined;
-    if (entry.isolate.isDisposed) reason = overran ? 'overrun' : 'memory';
+    if (entry.isolate.isDisposed) reason = engineDisposalReason(entry.isolate);
     else if (this.#closed) reason = 'shutdown';
     else if (entry.uses >= entry.maxUses) reason = 'uses';
     else if (
@@ -279,8 +287,13 @@ export class IsolatePool {
     try {
       context = await (entry.next ?? this.#prepare(entry));
     } catch (error) {
-      this.#dispose(entry, entry.isolate.isDisposed ? 'memory' : 'broken', { replace: false });
-      throw error;
+      this.#disposeUnprepared(entry);
+      if (this.#closed) throw shuttingDown();
+      // What earlier guests left in an isolate (a FinalizationRegistry callback past 200 ms, a heap they filled)
+      // can end it between invocations: the invocation given it is not theirs to fail, it gets another isolate.
+      // A fresh isolate that cannot make a context is isorun's failure, not a guest's: no retry.
+      if (entry.uses === 0) throw error;
+      return this.#leaseAgain(entry.memoryMb, enqueuedAt);
     }
     entry.next = undefined;
     entry.nextReady = false;
@@ -293,6 +306,15 @@ export class IsolatePool {
       queueMs: performance.now() - enqueuedAt,
       compile: (code, filename, lineOffset) => this.#compile(entry, code, filename, lineOffset),
     };
+  }
+
+  /** A lease for an invocation that was already admitted: first in the queue when no isolate is free. */
+  #leaseAgain(memoryMb: number, enqueuedAt: number): Promise<Lease> {
+    if (this.#closed) return Promise.reject(shuttingDown());
+    return (
+      this.#tryLease(memoryMb, enqueuedAt) ??
+      new Promise((resolve, reject) => this.#wait(memoryMb, enqueuedAt, resolve, reject, 'first'))
+    );
   }
 
   async #compile(entry: PooledIsolate, code: string, filename: string, lineOffset: number): Promise<Script> {
@@ -371,9 +393,17 @@ export class IsolatePool {
         if (entry.next === next) entry.nextReady = true;
       },
       () => {
-        if (!entry.busy) this.#dispose(entry, entry.isolate.isDisposed ? 'memory' : 'broken', { replace: false });
+        // A leased isolate's failure is its lease's to handle (#lease).
+        if (!entry.busy) this.#disposeUnprepared(entry);
       },
     );
+  }
+
+  /** Disposes an isolate that could not make its next context: the engine ended it (see why), or it broke. */
+  #disposeUnprepared(entry: PooledIsolate): void {
+    const reason = entry.isolate.isDisposed ? engineDisposalReason(entry.isolate) : 'broken';
+    // Only a used isolate is replaced: one that fails before any guest ran would fail again.
+    this.#dispose(entry, reason, { replace: entry.uses > 0 });
   }
 
   /**
@@ -415,6 +445,19 @@ class EntropyBatch {
     this.#offset += 64;
     return seed;
   }
+}
+
+/**
+ * Why the engine disposed an isolate on its own: after guest code between calls overran, its calls fail
+ * saying so; otherwise it hit its memory cap.
+ */
+function engineDisposalReason(isolate: Isolate): 'overrun' | 'memory' {
+  try {
+    isolate.getHeapStatisticsSync();
+  } catch (error) {
+    if (isBetweenCallsOverrun(error)) return 'overrun';
+  }
+  return 'memory';
 }
 
 /** Drops the host's hold on a used context: until then its heap stays alive in the isolate. */

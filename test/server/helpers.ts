@@ -4,7 +4,7 @@ import type { Test } from 'tap';
 import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
 import { buildApp, type IsorunApp } from '../../server/app';
-import type { PoolOptions } from '../../server/pool';
+import type { Lease, PoolOptions } from '../../server/pool';
 import { readGuestRuntime } from '../../server/runtime/bundle';
 import { applyServerV8Flags } from '../../server/v8-flags';
 
@@ -43,6 +43,23 @@ export async function startApp(t: Test, overrides: Partial<Config> = {}): Promis
 export async function run(isorun: IsorunApp, body: unknown) {
   const response = await isorun.app.inject({ method: 'POST', url: '/run', payload: body as object });
   return { status: response.statusCode, body: response.json(), headers: response.headers };
+}
+
+/**
+ * Leaves in a lease's context what a guest can leave in an isolate: objects just collected whose
+ * FinalizationRegistry callback spins, which V8 runs after this call, outside any, until the engine
+ * disposes the isolate at 200 ms. Raw code, outside any invocation, so the runtime lets the callback run.
+ * Guests can call `gc()` here: the tests run with --expose-gc (.taprc), which V8 gives every context.
+ */
+export async function armFinalizationOverrun(lease: Lease): Promise<void> {
+  const script = await lease.isolate.compileScript(`{
+    const registry = new FinalizationRegistry(() => { while (true) {} });
+    (() => { for (let i = 0; i < 200; i++) registry.register({}, i) })();
+    globalThis.registry = registry;
+    gc();
+  }`);
+  await script.run(lease.context.context);
+  script.release();
 }
 
 /** Resolves once `condition` holds; fails the test if it has not within `withinMs` (generous: not a timing test). */
