@@ -364,11 +364,7 @@ export class Invoker {
   #classify(error: unknown, lease: Lease, deadline: Deadline): Ended {
     if (error instanceof Ended) return error;
     if (error instanceof ProblemError) return new Ended('problem', undefined, undefined, error);
-    if (lease.isolate.isDisposed && isBetweenCallsOverrun(error)) {
-      const detail =
-        'A FinalizationRegistry callback ran past 200 ms (V8 runs them between the steps of an invocation, where that is the limit).';
-      return new Ended('overrun', undefined, undefined, new ProblemError('TIMEOUT', detail));
-    }
+    if (lease.isolate.isDisposed && isBetweenCallsOverrun(error)) return new Ended('overrun');
     if (lease.isolate.isDisposed) return new Ended(this.pool.closed && !isMemoryKill(error) ? 'shutdown' : 'memory');
     if ((error as Error | undefined)?.message === TIMEOUT_MESSAGE && deadline.passed) return new Ended('timeout');
     return new Ended('threw', thrownFromEngine(error));
@@ -435,8 +431,13 @@ export class Invoker {
         });
       case 'threw':
         return functionError(ended.thrown!, withLogs, request.memoryMb);
-      case 'problem':
       case 'overrun':
+        return new ProblemError(
+          'TIMEOUT',
+          'A FinalizationRegistry callback ran past 200 ms (V8 runs them between the steps of an invocation, where that is the limit).',
+          { timeoutMs: request.timeoutMs, ...withLogs },
+        );
+      case 'problem':
         return new ProblemError(ended.problem!.code, ended.problem!.detail, { ...ended.problem!.fields, ...withLogs });
       case 'shutdown':
         return new ProblemError(

@@ -101,3 +101,23 @@ t.test('the registry guests see behaves as the built-in', async (t) => {
     methods: ['constructor', 'register', 'unregister'],
   });
 });
+
+t.test('a callback that overruns during its own invocation fails it with TIMEOUT and its fields', async (t) => {
+  // The problem lacked `timeoutMs`, which the error table documents for TIMEOUT.
+  const isorun = await startApp(t, { poolMinIsolates: 1, poolMaxIsolates: 1 });
+  const response = await run(isorun, {
+    code: `async () => {
+      const registry = new FinalizationRegistry(() => { while (true) {} });
+      (() => { for (let i = 0; i < 200; i++) registry.register({}, i) })();
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }`,
+    timeoutMs: 5000,
+  });
+  t.equal(response.status, 422);
+  t.match(response.body, { code: 'TIMEOUT', timeoutMs: 5000, logs: [], stats: { isolate: 'warm' } });
+  t.match(response.body.detail, /FinalizationRegistry callback ran past 200 ms/);
+  t.equal(await metric(isorun, 'isorun_isolates_disposed_total{reason="overrun"}'), 1, 'counted as an overrun');
+  const next = await run(isorun, { code: '() => 1' });
+  t.equal(next.status, 200, 'the next invocation is served');
+});
