@@ -8,8 +8,12 @@ import { RUNTIME_FILENAME } from './runtime/protocol';
 import { ProblemError } from './errors';
 
 const MiB = 1024 * 1024;
-/** Compiled user scripts kept per isolate: requests that repeat code skip the compile round trip. */
-const SCRIPT_CACHE_SIZE = 64;
+/**
+ * Compiled user scripts kept per isolate, so that requests repeating code skip the compile round trip. A
+ * script's source stays in the isolate's heap, counted against later invocations' cap, and its key in
+ * Node's: only small code is kept, and a bounded total (64 scripts of 0.9 MB code took 28 MB of a 64 MB cap).
+ */
+const SCRIPT_CACHE = { maxScripts: 64, maxCodeChars: 16 * 1024, maxTotalChars: 256 * 1024 } as const;
 
 /** `overrun`: guest code ran past a limit its isolate cannot survive (a call stuck past its deadline, a
  * FinalizationRegistry callback past 200 ms); `broken`: any other failure that left an isolate unusable. */
@@ -61,7 +65,7 @@ class PooledIsolate {
   next: Promise<PreparedContext> | undefined;
   /** `next` has settled: an invocation leasing this isolate starts at once. */
   nextReady = false;
-  readonly scripts = new Map<string, Script>();
+  readonly scripts = new ScriptCache();
   constructor(
     readonly isolate: Isolate,
     readonly memoryMb: number,
@@ -80,9 +84,12 @@ export interface Lease {
   /** Created for this invocation (cold) or already running (warm). */
   readonly cold: boolean;
   readonly queueMs: number;
+  /** Compiles the code in this isolate, or finds it compiled by an earlier invocation; valid until the lease ends. */
   compile(code: string, filename: string, lineOffset: number): Promise<Script>;
   /** @internal */
   readonly entry: PooledIsolate;
+  /** @internal Scripts compiled for this lease alone (not cached), released with it. */
+  readonly uncached: Script[];
 }
 
 /** An isolate being created in the background: an invocation may claim it, as it would an idle isolate still preparing. */
@@ -187,7 +194,7 @@ export class IsolatePool {
   /** Returns the isolate after an invocation; it is disposed if it died, is worn out or grew too much. */
   async release(lease: Lease, { heapUsedBytes }: { heapUsedBytes: number | undefined }): Promise<void> {
     const entry = lease.entry;
-    releaseContext(lease.context);
+    endLease(lease);
     entry.uses++;
     let reason: DisposeReason | undefined;
     if (entry.isolate.isDisposed) reason = engineDisposalReason(entry.isolate);
@@ -237,7 +244,7 @@ export class IsolatePool {
 
   /** Disposes an isolate whose invocation left it unusable (a host-side deadline passed with guest work pending). */
   retire(lease: Lease): void {
-    releaseContext(lease.context);
+    endLease(lease);
     this.#dispose(lease.entry, 'overrun');
     this.#serveQueue();
   }
@@ -297,14 +304,23 @@ export class IsolatePool {
     }
     entry.next = undefined;
     entry.nextReady = false;
+    const uncached: Script[] = [];
     return {
       entry,
+      uncached,
       isolate: entry.isolate,
       memoryMb: entry.memoryMb,
       context,
       cold,
       queueMs: performance.now() - enqueuedAt,
-      compile: (code, filename, lineOffset) => this.#compile(entry, code, filename, lineOffset),
+      compile: async (code, filename, lineOffset) => {
+        const key = `${lineOffset}\0${code}`;
+        const cached = entry.scripts.get(key);
+        if (cached !== undefined) return cached;
+        const script = await entry.isolate.compileScript(code, { filename, lineOffset });
+        if (!entry.scripts.add(key, script)) uncached.push(script);
+        return script;
+      },
     };
   }
 
@@ -315,24 +331,6 @@ export class IsolatePool {
       this.#tryLease(memoryMb, enqueuedAt) ??
       new Promise((resolve, reject) => this.#wait(memoryMb, enqueuedAt, resolve, reject, 'first'))
     );
-  }
-
-  async #compile(entry: PooledIsolate, code: string, filename: string, lineOffset: number): Promise<Script> {
-    const key = `${lineOffset}\0${code}`;
-    const cached = entry.scripts.get(key);
-    if (cached !== undefined) {
-      entry.scripts.delete(key);
-      entry.scripts.set(key, cached);
-      return cached;
-    }
-    const script = await entry.isolate.compileScript(code, { filename, lineOffset });
-    entry.scripts.set(key, script);
-    if (entry.scripts.size > SCRIPT_CACHE_SIZE) {
-      const [oldestKey, oldest] = entry.scripts.entries().next().value as [string, Script];
-      entry.scripts.delete(oldestKey);
-      oldest.release();
-    }
-    return script;
   }
 
   async #create(memoryMb: number): Promise<PooledIsolate> {
@@ -432,6 +430,36 @@ export class IsolatePool {
   }
 }
 
+/** The compiled scripts of one isolate, least recently used first, bounded as SCRIPT_CACHE says. */
+class ScriptCache {
+  readonly #scripts = new Map<string, Script>();
+  #totalChars = 0;
+
+  get(key: string): Script | undefined {
+    if (key.length > SCRIPT_CACHE.maxCodeChars) return undefined;
+    const script = this.#scripts.get(key);
+    if (script !== undefined) {
+      this.#scripts.delete(key);
+      this.#scripts.set(key, script);
+    }
+    return script;
+  }
+
+  /** Keeps `script` if its code is small enough, dropping the least recently used past the bounds; false if not kept. */
+  add(key: string, script: Script): boolean {
+    if (key.length > SCRIPT_CACHE.maxCodeChars) return false;
+    this.#scripts.set(key, script);
+    this.#totalChars += key.length;
+    while (this.#scripts.size > SCRIPT_CACHE.maxScripts || this.#totalChars > SCRIPT_CACHE.maxTotalChars) {
+      const [oldestKey, oldest] = this.#scripts.entries().next().value as [string, Script];
+      this.#scripts.delete(oldestKey);
+      this.#totalChars -= oldestKey.length;
+      oldest.release();
+    }
+    return true;
+  }
+}
+
 /** 32 bytes of the CSPRNG per context, as hex, drawn from the OS 64 contexts at a time (one syscall, not 64). */
 class EntropyBatch {
   #batch = '';
@@ -464,6 +492,12 @@ function engineDisposalReason(isolate: Isolate): 'overrun' | 'memory' {
 function releaseContext(prepared: PreparedContext): void {
   prepared.context.release();
   prepared.control.dispose();
+}
+
+/** Drops what the host held in the isolate for one invocation: its context and the scripts not cached. */
+function endLease(lease: Lease): void {
+  releaseContext(lease.context);
+  for (const script of lease.uncached) script.release();
 }
 
 function overloaded(detail: string, options: PoolOptions): ProblemError {
