@@ -1,6 +1,7 @@
 // The one table of isorun error codes, and the problem+json responses (RFC 9457) built from it.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
+import { THROWN_TEXT_MAX } from './runtime/protocol';
 
 export const ERRORS = {
   INVALID_REQUEST: { status: 400, title: 'The request is not valid' },
@@ -36,17 +37,33 @@ export interface ProblemBody extends Record<string, unknown> {
   detail: string;
 }
 
+/**
+ * Longest text of one problem member (`detail`, a thrown value's `name`, `message`, `stack`): much of
+ * it comes from guests and their code, which may make it as long as they like.
+ */
+export const PROBLEM_TEXT_MAX = THROWN_TEXT_MAX;
+
+/** At most `max` characters and an ellipsis, not ending in half a surrogate pair; reads nothing past the cut. */
+export function clipText(text: string, max = PROBLEM_TEXT_MAX): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return `${text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max)}…`;
+}
+
 /** An error that becomes one problem+json response; `fields` are the per-code members. */
 export class ProblemError extends Error {
   override name = 'ProblemError';
   readonly status: number;
+  readonly detail: string;
   constructor(
     readonly code: ErrorCode,
-    readonly detail: string,
+    detail: string,
     readonly fields: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
   ) {
-    super(`${code}: ${detail}`);
+    const clipped = clipText(detail);
+    super(`${code}: ${clipped}`);
+    this.detail = clipped;
     this.status = ERRORS[code].status;
   }
 

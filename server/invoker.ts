@@ -1,11 +1,11 @@
 // Runs one invocation: compile, evaluate, call, drive timers until the result settles or the deadline
 // passes, and map every outcome to a result or a ProblemError. Guest-caused failures are never 5xx.
 import type { Config } from '../config/schema';
-import { ProblemError } from './errors';
+import { clipText, ProblemError } from './errors';
 import type { Reference } from '../native/index';
 import { isBetweenCallsOverrun, type IsolatePool, type Lease } from './pool';
 import type { Envelope, GuestLogs, GuestThrown, LogEntry } from './runtime/protocol';
-import { FUNCTION_FILENAME, LOG_LEVELS, RUNTIME_FILENAME, THROWN_TEXT_MAX } from './runtime/protocol';
+import { FUNCTION_FILENAME, LOG_LEVELS, RUNTIME_FILENAME } from './runtime/protocol';
 import {
   furthestEngineMessage,
   prepareSource,
@@ -148,22 +148,20 @@ export function guestStack(stack: string): string {
     .join('\n');
 }
 
+/** An error that reached the host from the engine rather than through the runtime (which describes throws itself). */
 function thrownFromEngine(error: unknown): GuestThrown {
   if (error instanceof Error) {
-    return { name: clip(error.name), message: clip(error.message), stack: clip(guestStack(error.stack ?? '')) };
+    return {
+      name: clipText(String(error.name)),
+      message: clipText(String(error.message)),
+      stack: clipText(guestStack(String(error.stack ?? ''))),
+    };
   }
   return {
     name: 'Error',
-    message: clip(typeof error === 'string' ? error : String(JSON.stringify(error) ?? error)),
+    message: clipText(typeof error === 'string' ? error : String(JSON.stringify(error) ?? error)),
     stack: '',
   };
-}
-
-/** As the guest runtime clips what it reports (code thrown at the top level reaches the host directly). */
-function clip(text: string): string {
-  if (text.length <= THROWN_TEXT_MAX) return text;
-  const end = /[\ud800-\udbff]/.test(text[THROWN_TEXT_MAX - 1]!) ? THROWN_TEXT_MAX - 1 : THROWN_TEXT_MAX;
-  return `${text.slice(0, end)}…`;
 }
 
 function parseEnvelope(text: unknown, config: Config): Envelope {
@@ -511,9 +509,10 @@ export function nestingDepth(value: unknown): number {
 const ARRAY_BUFFER_REFUSED = 'Array buffer allocation failed';
 
 function functionError(thrown: GuestThrown, fields: Record<string, unknown>, memoryMb: number): ProblemError {
-  const name = typeof thrown?.name === 'string' ? thrown.name : 'Error';
-  const message = typeof thrown?.message === 'string' ? thrown.message : '';
-  const stack = typeof thrown?.stack === 'string' ? thrown.stack : '';
+  // The runtime clips these already; the host never trusts what comes out of a guest.
+  const name = typeof thrown?.name === 'string' ? clipText(thrown.name) : 'Error';
+  const message = typeof thrown?.message === 'string' ? clipText(thrown.message) : '';
+  const stack = typeof thrown?.stack === 'string' ? clipText(thrown.stack) : '';
   if (name === 'RangeError' && message === ARRAY_BUFFER_REFUSED) {
     return new ProblemError('MEMORY_LIMIT', `An ArrayBuffer allocation would pass the ${memoryMb} MB memory cap.`, {
       memoryMb,

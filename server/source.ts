@@ -3,7 +3,7 @@
 // whose `export default` is rewritten (on acorn's syntax tree, never by text search) into a script.
 import * as acorn from 'acorn';
 import { ENTRY_GLOBAL, FUNCTION_FILENAME } from './runtime/protocol';
-import { ProblemError } from './errors';
+import { clipText, PROBLEM_TEXT_MAX, ProblemError } from './errors';
 
 export interface CompileCandidate {
   text: string;
@@ -53,7 +53,9 @@ const isAcornError = (error: unknown): error is AcornSyntaxError =>
   error instanceof SyntaxError && typeof (error as Partial<AcornSyntaxError>).pos === 'number';
 
 function compileError(message: string, where: Location): ProblemError {
-  return new ProblemError('COMPILE_ERROR', `${message} (line ${where.line}, column ${where.column})`, {
+  const at = ` (line ${where.line}, column ${where.column})`;
+  // The engine's message quotes the code (a 900 KB identifier): cut, with room for an ellipsis and the location.
+  return new ProblemError('COMPILE_ERROR', `${clipText(message, PROBLEM_TEXT_MAX - at.length - 1)}${at}`, {
     line: where.line,
     column: where.column,
   });
