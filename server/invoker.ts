@@ -136,11 +136,17 @@ class Ended extends Error {
 /** Endings whose isolate is gone or busy, so no logs can be read from it. */
 const ENDS_WITHOUT_LOGS: ReadonlySet<Ended['kind']> = new Set(['memory', 'stuck', 'overrun', 'shutdown']);
 
-const isMemoryKill = (error: unknown): boolean => /memory/i.test(String((error as Error | undefined)?.message ?? ''));
+/** The start of an engine error's message: the engine's own messages are short, a guest's may be 40 MB. */
+const engineMessage = (error: unknown): string => String((error as Error | undefined)?.message ?? '').slice(0, 256);
+const isMemoryKill = (error: unknown): boolean => /memory/i.test(engineMessage(error));
 
-/** Stack frames below the guest's own (the engine boundary, host files) never reach a client. */
+/**
+ * Stack frames below the guest's own (the engine boundary, host files) never reach a client. Only the
+ * first PROBLEM_TEXT_MAX characters are read: a thrown 40 MB string is the first line of its stack, and
+ * splitting it all held Node's thread for seconds.
+ */
 export function guestStack(stack: string): string {
-  const lines = stack.split('\n');
+  const lines = clipText(stack).split('\n');
   const boundary = lines.findIndex((line) => /<isolated-vm boundary>|^\s+at .*\(?(?:node:|\/)/.test(line));
   // The guest runtime's own frames (a console.log that threw) are isorun's, not the guest's.
   return (boundary === -1 ? lines : lines.slice(0, boundary))
@@ -154,7 +160,7 @@ function thrownFromEngine(error: unknown): GuestThrown {
     return {
       name: clipText(String(error.name)),
       message: clipText(String(error.message)),
-      stack: clipText(guestStack(String(error.stack ?? ''))),
+      stack: guestStack(String(error.stack ?? '')),
     };
   }
   return {
