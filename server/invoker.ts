@@ -12,6 +12,7 @@ import {
   syntaxProblem,
   type CompileCandidate,
   type EngineSyntaxError,
+  type PreparedSource,
 } from './source';
 
 export const TIMEOUT_MESSAGE = 'Script execution timed out.';
@@ -244,7 +245,7 @@ export class Invoker {
     let ended: Ended | undefined;
     const heap: HeapProbe = { usedBytes: undefined };
     try {
-      envelope = parseEnvelope(await this.#run(lease, source.candidates, argsJson, deadline, heap), this.config);
+      envelope = parseEnvelope(await this.#run(lease, source, argsJson, deadline, heap), this.config);
     } catch (error) {
       ended = this.#classify(error, lease, deadline);
     }
@@ -274,11 +275,11 @@ export class Invoker {
   }
 
   /** compile → evaluate → invoke; then fire timers until the result settles. Resolves with the envelope text. */
-  async #run(lease: Lease, candidates: CompileCandidate[], argsJson: string, deadline: Deadline, heap: HeapProbe) {
+  async #run(lease: Lease, source: PreparedSource, argsJson: string, deadline: Deadline, heap: HeapProbe) {
     let script;
     let chosen: CompileCandidate | undefined;
     const compileErrors: EngineSyntaxError[] = [];
-    for (const candidate of candidates) {
+    for (const candidate of source.candidates) {
       try {
         script = await lease.compile(candidate.text, FUNCTION_FILENAME, candidate.lineOffset);
         chosen = candidate;
@@ -289,7 +290,7 @@ export class Invoker {
       }
     }
     if (script === undefined || chosen === undefined) {
-      throw new Ended('compile', undefined, furthestEngineMessage(compileErrors));
+      throw new Ended('compile', undefined, furthestEngineMessage(compileErrors), source.whenNoneCompiles);
     }
 
     const control = lease.context.control;
@@ -422,7 +423,7 @@ export class Invoker {
     const withLogs = { ...logs, stats };
     switch (ended.kind) {
       case 'compile':
-        return syntaxProblem(request.code, ended.compileMessage ?? 'SyntaxError');
+        return ended.problem ?? syntaxProblem(request.code, ended.compileMessage ?? 'SyntaxError');
       case 'timeout':
       case 'stuck':
         return new ProblemError('TIMEOUT', `The invocation did not finish within ${request.timeoutMs} ms.`, {

@@ -20,6 +20,8 @@ export interface CompileCandidate {
 export interface PreparedSource {
   /** Tried in order: the first that compiles runs. */
   candidates: CompileCandidate[];
+  /** Answered instead of a COMPILE_ERROR when none compiles (module code too large to read as one). */
+  whenNoneCompiles?: ProblemError;
 }
 
 const DEFAULT_BINDING = '__isorun_default__';
@@ -29,14 +31,15 @@ const ENTRY_ASSIGNMENT = `globalThis.${ENTRY_GLOBAL} = `;
 const MODULE_SYNTAX = /^[^\S\r\n\u2028\u2029]*(?:export|import)\b(?!\s*[(.])/m;
 // `export` or `import` after other code on its line (`const f = …; export default f`, `/* c */ export …`)
 // is a weaker sign: a script may say it in a string or a comment. Such code is read as a module only when
-// it parses as one, and only when small (acorn's parse costs Node's thread ~0.4 µs per byte).
+// it parses as one.
 const MODULE_WORD = /\b(?:export|import)\b(?!\s*[(.])/;
 const PARSE_OPTIONS = { ecmaVersion: 'latest', locations: true, sourceType: 'script' } as const;
 /**
- * Past this size a syntax error is located by the engine alone: acorn's two parses cost Node's thread
- * ~0.8 s for 1 MB of code, which a caller could repeat at will.
+ * The largest code acorn parses on Node's thread (module reading, syntax error location): its parse
+ * costs ~0.4 µs per byte, and 1 MB of module code held every other request for ~0.4 s. Larger code
+ * is compiled by the engine alone, on its own threads; larger module code is refused.
  */
-const ACORN_LOCATE_MAX_CHARS = 64 * 1024;
+export const ACORN_MAX_CHARS = 64 * 1024;
 
 interface Location {
   line: number;
@@ -67,16 +70,29 @@ function locationOf(node: acorn.Node): Location {
 
 export function prepareSource(code: string): PreparedSource {
   const lineStartsModule = MODULE_SYNTAX.test(code);
-  if (lineStartsModule || (code.length <= ACORN_LOCATE_MAX_CHARS && MODULE_WORD.test(code))) {
+  if (code.length > ACORN_MAX_CHARS) {
+    const whenNoneCompiles = lineStartsModule
+      ? new ProblemError(
+          'INVALID_REQUEST',
+          `Module code is limited to ${ACORN_MAX_CHARS} characters (this is ${code.length}): send larger code as an expression or statements.`,
+          { field: '/code' },
+        )
+      : undefined;
+    return { candidates: scriptCandidates(code), whenNoneCompiles };
+  }
+  if (lineStartsModule || MODULE_WORD.test(code)) {
     const module = transformModule(code, lineStartsModule);
     if (module !== undefined) return { candidates: [module] };
   }
-  return {
-    candidates: [
-      { text: `${ENTRY_ASSIGNMENT}() => (\n${code}\n);`, lineOffset: -1, entry: true },
-      { text: code, lineOffset: 0, entry: false },
-    ],
-  };
+  return { candidates: scriptCandidates(code) };
+}
+
+/** The expression reading, then the statements reading. */
+function scriptCandidates(code: string): CompileCandidate[] {
+  return [
+    { text: `${ENTRY_ASSIGNMENT}() => (\n${code}\n);`, lineOffset: -1, entry: true },
+    { text: code, lineOffset: 0, entry: false },
+  ];
 }
 
 /**
@@ -236,7 +252,7 @@ export function syntaxProblem(code: string, engineMessage: string): ProblemError
     message = 'Unexpected end of input';
     engineWhere = { line: lines, column: code.length - code.lastIndexOf('\n') };
   }
-  const located = code.length <= ACORN_LOCATE_MAX_CHARS ? locateSyntaxError(code) : undefined;
+  const located = code.length <= ACORN_MAX_CHARS ? locateSyntaxError(code) : undefined;
   const where = located ?? engineWhere ?? { line: 1, column: 1 };
   return compileError(message, where);
 }
