@@ -2,7 +2,7 @@
 // passes, and map every outcome to a result or a ProblemError. Guest-caused failures are never 5xx.
 import type { Config } from '../config/schema';
 import { clipText, ProblemError } from './errors';
-import type { Reference } from '../native/index';
+import type { Reference, Script } from '../native/index';
 import { isBetweenCallsOverrun, type IsolatePool, type Lease } from './pool';
 import type { Envelope, GuestLogs, GuestThrown, LogEntry } from './runtime/protocol';
 import { FUNCTION_FILENAME, LOG_LEVELS, RUNTIME_FILENAME } from './runtime/protocol';
@@ -13,6 +13,7 @@ import {
   type CompileCandidate,
   type EngineSyntaxError,
   type PreparedSource,
+  type ScriptText,
 } from './source';
 
 export const TIMEOUT_MESSAGE = 'Script execution timed out.';
@@ -274,31 +275,66 @@ export class Invoker {
     }
   }
 
-  /** compile → evaluate → invoke; then fire timers until the result settles. Resolves with the envelope text. */
-  async #run(lease: Lease, source: PreparedSource, argsJson: string, deadline: Deadline, heap: HeapProbe) {
-    let script;
-    let chosen: CompileCandidate | undefined;
+  /**
+   * The first reading whose checks all compile, and the first of its scripts to run that compiles. A
+   * reading's scripts are queued at once (one round trip); the pool keeps each that compiles for requests
+   * that repeat the code.
+   */
+  async #compile(lease: Lease, source: PreparedSource): Promise<{ script: Script; chosen: CompileCandidate }> {
     const compileErrors: EngineSyntaxError[] = [];
-    for (const candidate of source.candidates) {
+    const syntaxErrorOf = async (compiled: Promise<Script>): Promise<EngineSyntaxError | undefined> => {
       try {
-        script = await lease.compile(candidate.text, FUNCTION_FILENAME, candidate.lineOffset);
-        chosen = candidate;
-        break;
+        await compiled;
+        return undefined;
       } catch (error) {
         if (lease.isolate.isDisposed) throw error;
-        compileErrors.push(error as EngineSyntaxError);
+        return error as EngineSyntaxError;
       }
+    };
+    for (const reading of source.readings) {
+      const compiling = new Map<string, Promise<Script>>();
+      const compile = ({ text, lineOffset }: ScriptText): Promise<Script> => {
+        const key = `${lineOffset}\0${text}`;
+        let compiled = compiling.get(key);
+        if (compiled === undefined) {
+          compiled = lease.compile(text, FUNCTION_FILENAME, lineOffset);
+          compiled.catch(noop);
+          compiling.set(key, compiled);
+        }
+        return compiled;
+      };
+      const checks = reading.checks.map(compile);
+      const runs = reading.runs.map(compile);
+      let invalid: EngineSyntaxError | undefined;
+      for (const check of checks) {
+        invalid = await syntaxErrorOf(check);
+        if (invalid !== undefined) break;
+      }
+      if (invalid === undefined) {
+        for (const [index, run] of runs.entries()) {
+          if ((await syntaxErrorOf(run)) === undefined) return { script: await run, chosen: reading.runs[index]! };
+        }
+        invalid = await syntaxErrorOf(runs[0]!);
+      }
+      compileErrors.push(invalid!);
     }
-    if (script === undefined || chosen === undefined) {
-      throw new Ended('compile', undefined, furthestEngineMessage(compileErrors), source.whenNoneCompiles);
-    }
+    throw new Ended('compile', undefined, furthestEngineMessage(compileErrors), source.whenNoneCompiles);
+  }
 
+  /** compile → evaluate → invoke; then fire timers until the result settles. Resolves with the envelope text. */
+  async #run(lease: Lease, source: PreparedSource, argsJson: string, deadline: Deadline, heap: HeapProbe) {
+    const { script, chosen } = await this.#compile(lease, source);
     const control = lease.context.control;
     const resultOptions = { timeout: deadline.remaining(), result: { promise: true, copy: true } } as const;
     let invocation: Promise<unknown>;
+    /** Settles once the script stored the entry: with its error if that threw (then the answer, never dropped). */
+    let evaluation: Promise<{ error: unknown } | undefined> | undefined;
     if (chosen.entry) {
       // Queued back to back on the isolate: the script only stores the entry, `invokeEntry` evaluates and calls it.
-      script.runIgnored(lease.context.context, { timeout: deadline.remaining() });
+      evaluation = script.run(lease.context.context, { timeout: deadline.remaining() }).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
       invocation = control.apply(undefined, ['invokeEntry', argsJson], resultOptions);
     } else {
       let value: Reference;
@@ -354,7 +390,11 @@ export class Invoker {
       }
       // The engine's own timeout may settle the call a moment later; if it does not, the isolate is retired.
       if (!settled) throw new Ended((await settlesLate(settledSignal)) ? 'timeout' : 'stuck');
-      return await invocation;
+      const envelope = await invocation;
+      // Ran before the invocation on the same isolate, so settled by now.
+      const evaluated = await evaluation;
+      if (evaluated !== undefined) throw evaluated.error;
+      return envelope;
     } catch (error) {
       const ended = this.#classify(error, lease, deadline);
       // A timer callback ran out the clock while the invocation itself still waits inside the engine.

@@ -1,14 +1,20 @@
-// Turns request `code` into the scripts to try compiling: an expression (`(a, b) => a + b`,
+// Turns request `code` into the readings to try compiling: an expression (`(a, b) => a + b`,
 // `async function (event) {…}`), else statements whose completion value is the result, or an ES module
 // whose `export default` is rewritten (on acorn's syntax tree, never by text search) into a script.
+// Each reading accepts only code that is valid as written: a wrapper alone would also accept code that
+// closes it and runs outside it (`1), (function () { … })(), (2`).
 import * as acorn from 'acorn';
 import { ENTRY_GLOBAL, FUNCTION_FILENAME } from './runtime/protocol';
 import { clipText, PROBLEM_TEXT_MAX, ProblemError } from './errors';
 
-export interface CompileCandidate {
+/** A script to compile: the user's code, bare or wrapped. */
+export interface ScriptText {
   text: string;
   /** Lines the wrapper adds before the user's first line (passed to the engine as a negative lineOffset). */
   lineOffset: number;
+}
+
+export interface CompileCandidate extends ScriptText {
   /**
    * The script only stores a function wrapping the user's code under ENTRY_GLOBAL, and the runtime's
    * `invokeEntry` evaluates and calls it: one engine call for evaluate + invoke. Otherwise the script's
@@ -17,10 +23,21 @@ export interface CompileCandidate {
   entry: boolean;
 }
 
+/** One way to read the code. */
+export interface Reading {
+  /**
+   * Scripts that must all compile for the code to be valid in this reading; the first that does not
+   * names the syntax error. Only compiled, never run (unless also one of `runs`).
+   */
+  checks: ScriptText[];
+  /** What runs, in order of preference: the first that compiles (a wrapper may refuse valid code). */
+  runs: CompileCandidate[];
+}
+
 export interface PreparedSource {
-  /** Tried in order: the first that compiles runs. */
-  candidates: CompileCandidate[];
-  /** Answered instead of a COMPILE_ERROR when none compiles (module code too large to read as one). */
+  /** Tried in order: the first whose checks pass runs. */
+  readings: Reading[];
+  /** Answered instead of a COMPILE_ERROR when no reading compiles (module code too large to read as one). */
   whenNoneCompiles?: ProblemError;
 }
 
@@ -78,20 +95,27 @@ export function prepareSource(code: string): PreparedSource {
           { field: '/code' },
         )
       : undefined;
-    return { candidates: scriptCandidates(code), whenNoneCompiles };
+    return { readings: scriptReadings(code), whenNoneCompiles };
   }
   if (lineStartsModule || MODULE_WORD.test(code)) {
     const module = transformModule(code, lineStartsModule);
-    if (module !== undefined) return { candidates: [module] };
+    if (module !== undefined) return { readings: [{ checks: [module], runs: [module] }] };
   }
-  return { candidates: scriptCandidates(code) };
+  return { readings: scriptReadings(code) };
 }
 
-/** The expression reading, then the statements reading. */
-function scriptCandidates(code: string): CompileCandidate[] {
+/**
+ * The expression reading, then the statements reading. An expression compiles both inside the entry's
+ * parentheses and inside brackets: code that closes the parentheses to run outside them (`1), f(), (2`)
+ * must close a bracket there, which does not compile (the same token cannot close both). Statements run
+ * as written.
+ */
+function scriptReadings(code: string): Reading[] {
+  const expression: CompileCandidate = { text: `${ENTRY_ASSIGNMENT}() => (\n${code}\n);`, lineOffset: -1, entry: true };
+  const statements: CompileCandidate = { text: code, lineOffset: 0, entry: false };
   return [
-    { text: `${ENTRY_ASSIGNMENT}() => (\n${code}\n);`, lineOffset: -1, entry: true },
-    { text: code, lineOffset: 0, entry: false },
+    { checks: [expression, { text: `[\n${code}\n]`, lineOffset: -1 }], runs: [expression] },
+    { checks: [statements], runs: [statements] },
   ];
 }
 
@@ -102,8 +126,16 @@ function scriptCandidates(code: string): CompileCandidate[] {
  */
 function transformModule(code: string, surelyModule: boolean): CompileCandidate | undefined {
   let program: acorn.Program;
+  // Where the script the module becomes reads a comment: `<!--` is one anywhere in a script. (`-->` is
+  // one only at a line's start, where in a module it is `--` then `>`, which never parses.)
+  let scriptComment: Location | undefined;
+  const onToken = (token: acorn.Token): void => {
+    if (scriptComment === undefined && code.startsWith('<!--', token.start)) {
+      scriptComment = { line: token.loc!.start.line, column: token.loc!.start.column + 1 };
+    }
+  };
   try {
-    program = acorn.parse(code, { ...PARSE_OPTIONS, sourceType: 'module' });
+    program = acorn.parse(code, { ...PARSE_OPTIONS, sourceType: 'module', onToken });
   } catch (error) {
     if (!isAcornError(error)) throw error;
     if (!surelyModule) return undefined;
@@ -155,6 +187,22 @@ function transformModule(code: string, surelyModule: boolean): CompileCandidate 
     }
   }
   if (edits.length === 0) return undefined;
+  // The module runs as a script (below): where a script reads its text otherwise, the code would run
+  // other than written, and could close the wrapping function to run outside it.
+  if (scriptComment !== undefined) {
+    if (!surelyModule) return undefined;
+    throw compileError(
+      '`<!--` outside strings and comments reads as a comment in the script a module runs as: write `< !--`',
+      scriptComment,
+    );
+  }
+  const awaited = code.includes('await') ? topLevelAwait(program) : undefined;
+  if (awaited !== undefined) {
+    throw compileError(
+      'Top-level await is not supported: the module runs as a function, await inside the exported one',
+      locationOf(awaited),
+    );
+  }
   if (defaultName === undefined) {
     throw new ProblemError('INVALID_REQUEST', 'The module has no `export default`: export the function to call.', {
       field: '/code',
@@ -172,6 +220,31 @@ function transformModule(code: string, surelyModule: boolean): CompileCandidate 
   };
 }
 
+const FUNCTION_NODES: ReadonlySet<string> = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+]);
+
+/**
+ * A module's top-level `await` (outside any function: acorn refuses one in a function that is not
+ * async). In the function the module becomes, `await` is an identifier: `await /x/g` would divide.
+ */
+function topLevelAwait(program: acorn.Program): acorn.Node | undefined {
+  const stack: acorn.Node[] = [...program.body];
+  while (stack.length > 0) {
+    const node = stack.pop()! as acorn.Node & Record<string, unknown>;
+    if (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node.await === true)) return node;
+    if (FUNCTION_NODES.has(node.type)) continue;
+    for (const value of Object.values(node)) {
+      for (const child of Array.isArray(value) ? value : [value]) {
+        if (typeof (child as acorn.Node | null)?.type === 'string') stack.push(child as acorn.Node);
+      }
+    }
+  }
+  return undefined;
+}
+
 /**
  * Where the code stops parsing, as acorn sees it: of the expression and statement readings, the one
  * that got further (V8 and acorn agree on ECMAScript syntax; this keeps positions engine-independent).
@@ -181,13 +254,9 @@ export function locateSyntaxError(code: string): Location | undefined {
   const lines = code.split('\n');
   const clamp = (line: number, column: number): Location =>
     line > lines.length ? { line: lines.length, column: lines[lines.length - 1]!.length + 1 } : { line, column };
-  try {
-    acorn.parse(`(\n${code}\n)`, PARSE_OPTIONS);
-    return undefined;
-  } catch (error) {
-    if (!isAcornError(error)) throw error;
-    failures.push({ pos: error.pos - 2, where: clamp(error.loc.line - 1, error.loc.column + 1) });
-  }
+  const expression = expressionFailure(code);
+  if (expression === undefined) return undefined;
+  failures.push({ pos: expression.pos - 2, where: clamp(expression.loc.line - 1, expression.loc.column + 1) });
   try {
     acorn.parse(code, PARSE_OPTIONS);
     return undefined;
@@ -196,6 +265,31 @@ export function locateSyntaxError(code: string): Location | undefined {
     failures.push({ pos: error.pos, where: clamp(error.loc.line, error.loc.column + 1) });
   }
   return failures.reduce((a, b) => (b.pos > a.pos ? b : a)).where;
+}
+
+/** Where `code` stops being one expression (positions in `(\n${code}\n)`), as the engine's two checks see it. */
+function expressionFailure(code: string): Pick<AcornSyntaxError, 'pos' | 'loc'> | undefined {
+  const parse = (open: string, close: string): AcornSyntaxError | acorn.Program => {
+    try {
+      return acorn.parse(`${open}\n${code}\n${close}`, { ...PARSE_OPTIONS, preserveParens: true });
+    } catch (error) {
+      if (!isAcornError(error)) throw error;
+      return error;
+    }
+  };
+  const parenthesized = parse('(', ')');
+  if (isAcornError(parenthesized)) return parenthesized;
+  const [statement] = parenthesized.body;
+  const whole =
+    parenthesized.body.length === 1 &&
+    statement!.type === 'ExpressionStatement' &&
+    statement.expression.type === 'ParenthesizedExpression' &&
+    statement.expression.start === 0 &&
+    statement.expression.end === code.length + 4;
+  if (whole) return undefined;
+  // The code closed the parentheses (`1), (2`): in brackets, the same token fails to close them.
+  const bracketed = parse('[', ']');
+  return isAcornError(bracketed) ? bracketed : { pos: 0, loc: { line: 1, column: 0 } };
 }
 
 /** A compile error from the engine: the location is on the error, not in its message. */

@@ -79,14 +79,15 @@ t.test('code forms', async (t) => {
 });
 
 t.test('the module transform works on the syntax tree', async (t) => {
-  const [candidate] = prepareSource('const s = "export default";\nexport default s').candidates;
+  const [reading] = prepareSource('const s = "export default";\nexport default s').readings;
+  const [candidate] = reading!.runs;
   t.equal(
     candidate!.text,
     'globalThis.__isorun_entry__ = function () {"use strict";\nconst s = "export default";\nconst __isorun_default__ = s;\n;return __isorun_default__;\n};',
   );
   t.equal(candidate!.lineOffset, -1);
-  t.equal(prepareSource('(a) => a').candidates.length, 2, 'expression first, then statements');
-  t.equal(prepareSource('import("x")').candidates.length, 2, 'dynamic import is no module syntax');
+  t.equal(prepareSource('(a) => a').readings.length, 2, 'expression first, then statements');
+  t.equal(prepareSource('import("x")').readings.length, 2, 'dynamic import is no module syntax');
 });
 
 t.test('pathological code costs time linear in its length', async (t) => {
@@ -94,7 +95,7 @@ t.test('pathological code costs time linear in its length', async (t) => {
   // literal's error message for ~5 s; 1 MB of either would have taken minutes.
   const newlines = '\n'.repeat(1_000_000) + '1';
   let started = performance.now();
-  t.equal(prepareSource(newlines).candidates.length, 2, 'not taken for a module');
+  t.equal(prepareSource(newlines).readings.length, 2, 'not taken for a module');
   t.ok(performance.now() - started < 2000, `1 MB of newlines scanned in ${Math.round(performance.now() - started)} ms`);
   const brackets = `/${'['.repeat(1_000_000)}]x(/`;
   started = performance.now();
