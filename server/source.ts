@@ -42,6 +42,7 @@ export interface PreparedSource {
 }
 
 const DEFAULT_BINDING = '__isorun_default__';
+const THROWN_BINDING = '__isorun_thrown__';
 const ENTRY_ASSIGNMENT = `globalThis.${ENTRY_GLOBAL} = `;
 // Leading blanks within the line only: `\s*` after `^` under /m rescans every run of newlines from
 // each line start, quadratic in the code's length (60,000 newlines held Node's thread for seconds).
@@ -57,6 +58,7 @@ const PARSE_OPTIONS = { ecmaVersion: 'latest', locations: true, sourceType: 'scr
  * is compiled by the engine alone, on its own threads; larger module code is refused.
  */
 export const ACORN_MAX_CHARS = 64 * 1024;
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
 interface Location {
   line: number;
@@ -107,15 +109,23 @@ export function prepareSource(code: string): PreparedSource {
 /**
  * The expression reading, then the statements reading. An expression compiles both inside the entry's
  * parentheses and inside brackets: code that closes the parentheses to run outside them (`1), f(), (2`)
- * must close a bracket there, which does not compile (the same token cannot close both). Statements run
- * as written.
+ * must close a bracket there, which does not compile (the same token cannot close both). Statements are
+ * checked bare, then run inside `try` so that what they throw reaches the runtime as a function's throw
+ * does (the bare script runs instead where a block refuses valid statements: `var f; function f() {}`).
  */
 function scriptReadings(code: string): Reading[] {
   const expression: CompileCandidate = { text: `${ENTRY_ASSIGNMENT}() => (\n${code}\n);`, lineOffset: -1, entry: true };
   const statements: CompileCandidate = { text: code, lineOffset: 0, entry: false };
+  // In a block "use strict" is no directive: the script around it says it instead.
+  const strict = hasUseStrictDirective(code) ? '"use strict";' : '';
+  const caught: CompileCandidate = {
+    text: `${strict}try {\n${code}\n} catch (${THROWN_BINDING}) { () => { throw ${THROWN_BINDING} } }`,
+    lineOffset: -1,
+    entry: false,
+  };
   return [
     { checks: [expression, { text: `[\n${code}\n]`, lineOffset: -1 }], runs: [expression] },
-    { checks: [statements], runs: [statements] },
+    { checks: [statements], runs: [caught, statements] },
   ];
 }
 
@@ -355,4 +365,81 @@ function lineCount(code: string): number {
   let lines = 1;
   for (let at = code.indexOf('\n'); at !== -1; at = code.indexOf('\n', at + 1)) lines++;
   return lines;
+}
+
+/**
+ * Whether the code, read as a script, has a "use strict" directive: a string literal of exactly those
+ * characters standing as a statement of its own among the string statements it begins with. Exact, as
+ * the statements reading runs the code inside a block, where only the script's own directive counts.
+ */
+function hasUseStrictDirective(code: string): boolean {
+  let at = skipTrivia(code, 0, true).at;
+  for (;;) {
+    const quote = code[at];
+    if (quote !== '"' && quote !== "'") return false;
+    const start = at;
+    for (at++; at < code.length && code[at] !== quote; at++) {
+      if (code[at] === '\\') at += code.startsWith('\r\n', at + 1) ? 2 : 1;
+      else if (code[at] === '\n' || code[at] === '\r') return false;
+    }
+    if (at >= code.length) return false;
+    at++;
+    const literal = code.slice(start, at);
+    const after = skipTrivia(code, at, false);
+    at = after.at;
+    const next = code[at];
+    if (next === ';') at++;
+    else if (next !== undefined && next !== '}' && !(after.lineBreak && !continuesExpression(code, at))) return false;
+    if (literal === '"use strict"' || literal === "'use strict'") return true;
+    at = skipTrivia(code, at, next !== ';' && after.lineBreak).at;
+  }
+}
+
+const IDENTIFIER_PART = /^(?:[\p{ID_Continue}$\\]|\u200c|\u200d)/u;
+
+/**
+ * Whether the token at `at`, on a line after a string literal, continues its expression (`"a"\n+ b`,
+ * `"a"\n(b)`, `"a"\nin b`); else a semicolon is inserted before it (`"a"\nb`, `"a"\n++b`, `"a"\n.5`).
+ */
+function continuesExpression(code: string, at: number): boolean {
+  const char = code[at]!;
+  const next = code[at + 1];
+  if ('([`,?=*/%<>&|^'.includes(char)) return true;
+  if (char === '.') return !(next !== undefined && next >= '0' && next <= '9');
+  if (char === '+' || char === '-') return next !== char;
+  if (char === '!') return next === '=';
+  for (const word of ['instanceof', 'in']) {
+    if (code.startsWith(word, at) && !IDENTIFIER_PART.test(code[at + word.length] ?? '')) return true;
+  }
+  return false;
+}
+
+/**
+ * Skips white space and comments from `at` (HTML-like ones too: scripts have them), noting whether a
+ * line break was crossed; `lineStart`: `at` begins a line, where `-->` opens a comment.
+ */
+function skipTrivia(code: string, at: number, lineStart: boolean): { at: number; lineBreak: boolean } {
+  let lineBreak = false;
+  let atLineStart = lineStart;
+  const toLineEnd = (from: number): number => {
+    let end = from;
+    while (end < code.length && !LINE_BREAK.test(code[end]!)) end++;
+    return end;
+  };
+  while (at < code.length) {
+    const char = code[at]!;
+    if (char === '\n' || char === '\r' || char === '\u2028' || char === '\u2029') {
+      lineBreak = atLineStart = true;
+      at++;
+    } else if (char === ' ' || char === '\t' || /\s/.test(char)) at++;
+    else if (code.startsWith('//', at) || code.startsWith('<!--', at) || (atLineStart && code.startsWith('-->', at))) {
+      at = toLineEnd(at);
+    } else if (code.startsWith('/*', at)) {
+      const end = code.indexOf('*/', at + 2);
+      if (end < 0) return { at: code.length, lineBreak };
+      if (LINE_BREAK.test(code.slice(at + 2, end))) lineBreak = atLineStart = true;
+      at = end + 2;
+    } else break;
+  }
+  return { at, lineBreak };
 }
