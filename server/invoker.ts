@@ -64,10 +64,19 @@ export interface InvocationSuccess {
   stats: InvocationStats;
 }
 
-/** What the invoker reports; metrics implement it. */
+/** What one invocation measured; members are absent for steps it never reached. */
+export interface InvocationReport {
+  /** Time waiting for an isolate (absent when refused before it asked for one). */
+  queueMs?: number;
+  /** Absent when it never ran (refused before, or turned away by the pool). */
+  stats?: InvocationStats;
+  /** False when the isolate was gone before its CPU time could be read (`stats.cpuMs` is 0). */
+  cpuMeasured?: boolean;
+}
+
+/** What the invoker reports, once per invocation; metrics implement it. */
 export interface InvocationObserver {
-  /** `cpuMeasured` is false when the isolate was gone before its CPU time could be read (`stats.cpuMs` is 0). */
-  invocation(outcome: Outcome, stats: InvocationStats | undefined, cpuMeasured?: boolean): void;
+  invocation(outcome: Outcome, report: InvocationReport): void;
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -217,26 +226,21 @@ export class Invoker {
   ) {}
 
   async invoke(request: InvocationRequest): Promise<InvocationSuccess> {
-    const maxDepth = this.config.argsMaxDepth + 1; // `args` itself is the first level
-    if (nestingDepth(request.args, maxDepth) > maxDepth) {
-      throw new ProblemError('INVALID_REQUEST', `/args is nested deeper than ${this.config.argsMaxDepth} levels.`, {
-        field: '/args',
-      });
-    }
-    const source = prepareSource(request.code);
+    let source: PreparedSource;
     let argsJson: string;
     try {
-      argsJson = JSON.stringify(request.args);
+      ({ source, argsJson } = this.#prepare(request));
     } catch (error) {
-      throw new ProblemError('INVALID_REQUEST', `/args cannot be passed on: ${(error as Error).message}`, {
-        field: '/args',
-      });
+      // Refused before it asked for an isolate, as a syntax error found in one is: an invocation with outcome `error`.
+      this.observer.invocation('error', {});
+      throw error;
     }
     let lease: Lease;
+    const queued = performance.now();
     try {
       lease = await this.pool.acquire(request.memoryMb);
     } catch (error) {
-      this.observer.invocation('rejected', undefined);
+      this.observer.invocation('rejected', { queueMs: performance.now() - queued });
       throw error;
     }
     const started = performance.now();
@@ -265,13 +269,31 @@ export class Invoker {
     try {
       if (ended !== undefined) throw this.#problemFor(ended, request, bounded, stats);
       const result = this.#resultOf(envelope!, bounded, stats, request.memoryMb);
-      this.observer.invocation('ok', stats, measured.cpu);
+      this.observer.invocation('ok', { queueMs: stats.queueMs, stats, cpuMeasured: measured.cpu });
       return result;
     } catch (error) {
       const code = (error as ProblemError).code;
       const outcome = code === 'TIMEOUT' ? 'timeout' : code === 'MEMORY_LIMIT' ? 'memory' : 'error';
-      this.observer.invocation(outcome, stats, measured.cpu);
+      this.observer.invocation(outcome, { queueMs: stats.queueMs, stats, cpuMeasured: measured.cpu });
       throw error;
+    }
+  }
+
+  /** What the host checks and prepares before asking for an isolate; throws the request's problem. */
+  #prepare(request: InvocationRequest): { source: PreparedSource; argsJson: string } {
+    const maxDepth = this.config.argsMaxDepth + 1; // `args` itself is the first level
+    if (nestingDepth(request.args, maxDepth) > maxDepth) {
+      throw new ProblemError('INVALID_REQUEST', `/args is nested deeper than ${this.config.argsMaxDepth} levels.`, {
+        field: '/args',
+      });
+    }
+    const source = prepareSource(request.code);
+    try {
+      return { source, argsJson: JSON.stringify(request.args) };
+    } catch (error) {
+      throw new ProblemError('INVALID_REQUEST', `/args cannot be passed on: ${(error as Error).message}`, {
+        field: '/args',
+      });
     }
   }
 

@@ -1,7 +1,7 @@
 // Every isorun metric, defined here and only here (the only file that knows prom-client).
 // Pool and invoker report through observer interfaces; gauges are read at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { InvocationObserver, InvocationStats, Outcome } from './invoker';
+import type { InvocationObserver, InvocationReport, Outcome } from './invoker';
 import type { DisposeReason, IsolatePool, PoolObserver } from './pool';
 import { DISPOSE_REASONS } from './pool';
 
@@ -40,7 +40,7 @@ export class Metrics implements PoolObserver, InvocationObserver {
   });
   readonly #queueWait = new Histogram({
     name: 'isorun_queue_wait_seconds',
-    help: 'Time an invocation waited for an isolate.',
+    help: 'Time an invocation waited for an isolate, turned-away (OVERLOADED) waits included.',
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
@@ -115,13 +115,13 @@ export class Metrics implements PoolObserver, InvocationObserver {
     this.#disposed.inc({ reason });
   }
 
-  invocation(outcome: Outcome, stats: InvocationStats | undefined, cpuMeasured = true): void {
+  invocation(outcome: Outcome, { queueMs, stats, cpuMeasured = true }: InvocationReport): void {
     this.#invocations.inc({ outcome });
+    if (queueMs !== undefined) this.#queueWait.observe(queueMs / 1000);
     if (stats === undefined) return;
     this.#duration.observe({ outcome }, stats.wallMs / 1000);
     // An unknown CPU time is left out rather than counted as zero.
     if (cpuMeasured) this.#cpu.observe({ outcome }, stats.cpuMs / 1000);
-    this.#queueWait.observe(stats.queueMs / 1000);
   }
 
   httpRequest(method: string, route: string, statusCode: number, seconds: number): void {
