@@ -1,12 +1,24 @@
 // The app factory: Fastify with the config's limits, problem+json errors, metrics, the pool and every route.
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Config } from '../config/schema';
 import { healthRoutes } from '../routes/health';
 import { metricsRoutes } from '../routes/metrics';
 import { openApiRoutes } from '../routes/openapi';
 import { runRoutes } from '../routes/run';
-import { createErrorHandler, notFoundHandler, ProblemError, sendProblem, toProblem, writeClientError } from './errors';
+import {
+  createErrorHandler,
+  notFoundHandler,
+  ProblemError,
+  quoted,
+  sendProblem,
+  toProblem,
+  writeClientError,
+  writeResponseProblem,
+  writeSocketProblem,
+} from './errors';
 import { Invoker } from './invoker';
 import { Metrics } from './metrics';
 import { IsolatePool } from './pool';
@@ -60,8 +72,26 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
     // Fastify turns Node's request timeout off by default, and Node applies it only when it is at
     // least the headers timeout. Node looks for late requests every 30 s by default: every second.
     requestTimeout: config.requestTimeoutMs,
-    http: { connectionsCheckingInterval: 1000, headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
+    // An HTTP/1.1 request without Host got Node's own 400 with an empty body: the hook below answers it.
+    http: {
+      connectionsCheckingInterval: 1000,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      requireHostHeader: false,
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Requests Node answers before Fastify sees them, with an empty 417 or no answer at all, unless asked.
+  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const expectation = quoted(String(request.headers.expect));
+    writeResponseProblem(
+      response,
+      new ProblemError('INVALID_REQUEST', `Expect: ${expectation} is not supported (only 100-continue is).`, {
+        field: '',
+      }),
+    );
+  });
+  app.server.on('connect', (request: IncomingMessage, socket: Duplex) => {
+    writeSocketProblem(socket, new ProblemError('NOT_FOUND', `No route for CONNECT ${quoted(request.url ?? '')}.`));
+  });
 
   const metrics = new Metrics();
   const pool = new IsolatePool(
@@ -105,6 +135,13 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
         new ProblemError('SHUTTING_DOWN', 'The server is shutting down.', {}, { 'retry-after': '1' }),
       );
     }
+    // RFC 9112: a server must answer 400 to an HTTP/1.1 request without Host.
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      return sendProblem(
+        reply,
+        new ProblemError('INVALID_REQUEST', 'An HTTP/1.1 request must have a Host header.', { field: '' }),
+      );
+    }
     // A compressed body is not JSON as sent: without this it read as malformed JSON (400).
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
@@ -112,7 +149,7 @@ export async function buildApp(config: Config): Promise<IsorunApp> {
         reply,
         new ProblemError(
           'UNSUPPORTED_MEDIA_TYPE',
-          `Content-Encoding ${JSON.stringify(encoding.slice(0, 64))} is not supported: send the body uncompressed.`,
+          `Content-Encoding ${quoted(encoding)} is not supported: send the body uncompressed.`,
         ),
       );
     }

@@ -1,5 +1,6 @@
 // The one table of isorun error codes, and the problem+json responses (RFC 9457) built from it.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { THROWN_TEXT_MAX } from './runtime/protocol';
 
@@ -156,13 +157,33 @@ export function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): 
     socket.destroy();
     return;
   }
-  const problem = clientErrorProblem(error);
+  writeSocketProblem(socket, clientErrorProblem(error));
+}
+
+/** A problem+json response written straight to a socket no HTTP response object owns; the connection then closes. */
+export function writeSocketProblem(socket: Duplex, problem: ProblemError): void {
   const body = JSON.stringify(problem.body());
   socket.end(
     `HTTP/1.1 ${problem.status} ${ERRORS[problem.code].title}\r\n` +
       `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
+
+/** A problem+json response for a request Node answers itself, before Fastify (an unknown `Expect`); the connection then closes. */
+export function writeResponseProblem(response: ServerResponse, problem: ProblemError): void {
+  const body = JSON.stringify(problem.body());
+  response
+    .writeHead(problem.status, {
+      ...problem.headers,
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    })
+    .end(body);
+}
+
+/** The start of a request-supplied value quoted in a problem's detail. */
+export const quoted = (value: string): string => JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return sendProblem(
