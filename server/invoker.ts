@@ -298,45 +298,43 @@ export class Invoker {
   }
 
   /**
-   * The first reading whose checks all compile, and the first of its scripts to run that compiles. A
-   * reading's scripts are queued at once (one round trip); the pool keeps each that compiles for requests
-   * that repeat the code.
+   * The first reading whose checks all compile, and the first of its scripts to run that compiles. One
+   * after another: a check is compiled only while the reading still stands (code over the pool's cache
+   * size is compiled anew by every request, on the engine's threads).
    */
   async #compile(lease: Lease, source: PreparedSource): Promise<{ script: Script; chosen: CompileCandidate }> {
     const compileErrors: EngineSyntaxError[] = [];
-    const syntaxErrorOf = async (compiled: Promise<Script>): Promise<EngineSyntaxError | undefined> => {
-      try {
-        await compiled;
-        return undefined;
-      } catch (error) {
-        if (lease.isolate.isDisposed) throw error;
-        return error as EngineSyntaxError;
-      }
-    };
     for (const reading of source.readings) {
-      const compiling = new Map<string, Promise<Script>>();
+      // A script both checked and run (the expression, a module) is compiled once.
+      const compiled = new Map<string, Promise<Script>>();
       const compile = ({ text, lineOffset }: ScriptText): Promise<Script> => {
         const key = `${lineOffset}\0${text}`;
-        let compiled = compiling.get(key);
-        if (compiled === undefined) {
-          compiled = lease.compile(text, FUNCTION_FILENAME, lineOffset);
-          compiled.catch(noop);
-          compiling.set(key, compiled);
+        let script = compiled.get(key);
+        if (script === undefined) {
+          script = lease.compile(text, FUNCTION_FILENAME, lineOffset);
+          compiled.set(key, script);
         }
-        return compiled;
+        return script;
       };
-      const checks = reading.checks.map(compile);
-      const runs = reading.runs.map(compile);
+      const syntaxErrorOf = async (script: ScriptText): Promise<EngineSyntaxError | undefined> => {
+        try {
+          await compile(script);
+          return undefined;
+        } catch (error) {
+          if (lease.isolate.isDisposed) throw error;
+          return error as EngineSyntaxError;
+        }
+      };
       let invalid: EngineSyntaxError | undefined;
-      for (const check of checks) {
+      for (const check of reading.checks) {
         invalid = await syntaxErrorOf(check);
         if (invalid !== undefined) break;
       }
       if (invalid === undefined) {
-        for (const [index, run] of runs.entries()) {
-          if ((await syntaxErrorOf(run)) === undefined) return { script: await run, chosen: reading.runs[index]! };
+        for (const run of reading.runs) {
+          if ((await syntaxErrorOf(run)) === undefined) return { script: await compile(run), chosen: run };
         }
-        invalid = await syntaxErrorOf(runs[0]!);
+        invalid = await syntaxErrorOf(reading.runs[0]!);
       }
       compileErrors.push(invalid!);
     }
