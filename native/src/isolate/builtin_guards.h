@@ -207,7 +207,29 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   const regExpReplace = RegExp.prototype[replaceKey];
   const tooLong = (what, most) => new RangeError(`${what} of a string over ${most} characters is not supported`);
   const isObject = (value) => (typeof value === 'object' && value !== null) || typeof value === 'function';
-  const strings = {
+  // %TypedArray%.from and set with an array-like source (`Int8Array.from({ length: 2 ** 26 })`) fill in
+  // a native loop that keeps a handle per element and never checks for termination: 1.1 GB of RSS and
+  // 3.6 s for 2^26 elements in a 128 MB isolate. Past 2^20 elements from an object that is not a view
+  // or an iterable, they fill here in a loop that a timeout stops and that holds nothing. (The eleven
+  // constructors take the same path, `new Int8Array({ length })`, but wrapping them cost every fresh
+  // context ~60 µs: not done.)
+  const TypedArray = Object.getPrototypeOf(Int8Array.prototype).constructor;
+  const isView = ArrayBuffer.isView;
+  const nativeTypedFrom = TypedArray.from;
+  const nativeTypedSet = TypedArray.prototype.set;
+  const typedLength = Object.getOwnPropertyDescriptor(TypedArray.prototype, 'length').get;
+  // The length of a source the native copy would walk element by element, or -1.
+  const hugeArrayLike = (source) => {
+    if (!isObject(source) || isView(source) || source[iteratorKey] != null) return -1;
+    const length = lengthOf(source);
+    return length > LARGE ? length : -1;
+  };
+  const fill = (target, source, length, offset) => {
+    for (let index = 0; index < length; index++, checkpoint()) target[offset + index] = source[index];
+    return target;
+  };
+  // One literal for all of these (each literal costs every fresh context a few microseconds).
+  const sizing = {
     __proto__: null,
     split(separator, limit) {
       if (this === null || this === undefined || (typeof this === 'string' && this.length <= SAFE_LENGTH)) {
@@ -264,35 +286,6 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
       if (source.length > 2 * SAFE_LENGTH) throw tooLong('JSON.parse', 2 * SAFE_LENGTH);
       return apply(nativeParse, JSON, [source, reviver]);
     },
-  };
-  String.prototype.split = strings.split;
-  RegExp.prototype[splitKey] = strings[splitKey];
-  RegExp.prototype[matchKey] = strings[matchKey];
-  RegExp.prototype[replaceKey] = strings[replaceKey];
-  JSON.parse = strings.parse;
-  // %TypedArray%.from and set with an array-like source (`Int8Array.from({ length: 2 ** 26 })`) fill in
-  // a native loop that keeps a handle per element and never checks for termination: 1.1 GB of RSS and
-  // 3.6 s for 2^26 elements in a 128 MB isolate. Past 2^20 elements from an object that is not a view
-  // or an iterable, they fill here in a loop that a timeout stops and that holds nothing. (The eleven
-  // constructors take the same path, `new Int8Array({ length })`, but wrapping them cost every fresh
-  // context ~60 µs: not done.)
-  const TypedArray = Object.getPrototypeOf(Int8Array.prototype).constructor;
-  const isView = ArrayBuffer.isView;
-  const nativeTypedFrom = TypedArray.from;
-  const nativeTypedSet = TypedArray.prototype.set;
-  const typedLength = Object.getOwnPropertyDescriptor(TypedArray.prototype, 'length').get;
-  // The length of a source the native copy would walk element by element, or -1.
-  const hugeArrayLike = (source) => {
-    if (!isObject(source) || isView(source) || source[iteratorKey] != null) return -1;
-    const length = lengthOf(source);
-    return length > LARGE ? length : -1;
-  };
-  const fill = (target, source, length, offset) => {
-    for (let index = 0; index < length; index++, checkpoint()) target[offset + index] = source[index];
-    return target;
-  };
-  const typed = {
-    __proto__: null,
     from(source) {
       const length = arguments.length === 1 ? hugeArrayLike(source) : -1;
       if (length < 0 || typeof this !== 'function') return apply(nativeTypedFrom, this, arguments);
@@ -307,8 +300,13 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
       fill(this, source, length, offset);
     },
   };
-  TypedArray.from = typed.from;
-  TypedArray.prototype.set = typed.set;
+  String.prototype.split = sizing.split;
+  RegExp.prototype[splitKey] = sizing[splitKey];
+  RegExp.prototype[matchKey] = sizing[matchKey];
+  RegExp.prototype[replaceKey] = sizing[replaceKey];
+  JSON.parse = sizing.parse;
+  TypedArray.from = sizing.from;
+  TypedArray.prototype.set = sizing.set;
 )js";
 
 inline constexpr const char* kGuardsTail = R"js(
@@ -427,7 +425,7 @@ inline constexpr const char* kGuardsTail = R"js(
     a.lastIndexOf(0), a.join(), a.toLocaleString(), a.slice(), a.splice(0, 0), a.reverse(), a.copyWithin(0, 0);
     a.shift(), a.unshift(), a.flat(), a.flatMap(f), a.concat(), a.fill(0), Array.from({ length: 0 });
     a.sort(), a.toSorted(), a.toReversed(), a.toSpliced(0, 0), [0].with(0, 0), String.raw({ raw: a });
-    ''.split(''), ''.split(/,/), ''.match(/a/), ''.replace(/a/, ''), JSON.parse('0');
+    ''.split(''), ''.split(/,/), ''.match(/a/), ''.replace(/a/, ''), JSON.parse('0'), Int8Array.from(a), new Int8Array(1).set(a);
   }
 }))js";
 
