@@ -1,29 +1,6 @@
 // A real server process: SIGTERM with invocations in flight lets them finish, refuses new work, exits 0.
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-
-const root = path.join(__dirname, '..', '..');
-
-function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [...process.execArgv, path.join(root, 'server', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, ISORUN_PORT: '0', ISORUN_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited early (${code}): ${output}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, listening, exited, output: () => output };
-}
+import { startServerProcess as startServer } from './server-process';
 
 const post = (base: string, body: object) =>
   fetch(`${base}/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
