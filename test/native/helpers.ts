@@ -232,3 +232,8 @@ export function engineThreads(): Array<{ tid: number; stat: string[] }> {
   }
   return threads;
 }
+
+/** This process's resident kilobytes now (`VmRSS`), or at their peak since `resetPeakResident()` (`VmHWM`); Linux. */
+export const residentKb = (field: 'VmRSS' | 'VmHWM') =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1]);
+export const resetPeakResident = () => fs.writeFileSync('/proc/self/clear_refs', '5');

@@ -2,9 +2,8 @@
 // cap and the timeout. V8 fills them in a native loop that keeps a handle per element and ignores
 // termination: 2^26 elements took 1.1 GB of RSS and 3 s past a 200 ms timeout in a 128 MB isolate
 // (`new Int8Array({ length: 2 ** 26 })`). The guards fill them in a loop instead.
-import fs from 'node:fs';
 import t, { type Test } from 'tap';
-import { sandbox } from './helpers';
+import { residentKb, resetPeakResident, sandbox } from './helpers';
 
 function run(t: Test, code: string, timeout = 30_000): unknown {
   const { isolate, context } = sandbox(t, { memoryLimit: 128 });
@@ -26,15 +25,10 @@ t.test('huge array-likes: right results, the process stays small', async (t) => 
   t.ok(grownMb < 300, `RSS grew ${grownMb.toFixed(0)} MB`);
 });
 
-/** This process's resident kilobytes now, or at their peak since `resetPeak()` (Linux). */
-const residentKb = (field: 'VmRSS' | 'VmHWM') =>
-  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1]);
-const resetPeak = () => fs.writeFileSync('/proc/self/clear_refs', '5');
-
 t.test('a constructor filling from an array-like holds no memory outside the cap', async (t) => {
   const { isolate, context } = sandbox(t, { memoryLimit: 128 });
   const script = isolate.compileScriptSync('new Int8Array({ length: 2 ** 25, 1: 9 })[1]');
-  resetPeak();
+  resetPeakResident();
   const before = residentKb('VmRSS');
   t.equal(script.runSync(context, { timeout: 30_000 }), 9);
   // V8's native fill peaked at +545 MB here (a handle per element); the guarded loop at +36 MB.

@@ -207,6 +207,243 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   const regExpReplace = RegExp.prototype[replaceKey];
   const tooLong = (what, most) => new RangeError(`${what} of a string over ${most} characters is not supported`);
   const isObject = (value) => (typeof value === 'object' && value !== null) || typeof value === 'function';
+  // Global replace and match on a long string gather every match in one native loop before anything
+  // else runs (`'ab'.repeat(2 ** 26).replaceAll('a', 'cc')`: 219 s and 4.3 GB of RSS in a 128 MB isolate;
+  // a regular expression's global replace or match of 2^25 matches: 2 s and +1 GB), and a replacement
+  // string keeps V8 off the path that calls back per match. Past 2^20 characters they run here as the
+  // specification writes them, one `exec` per match in a loop that a termination stops, with a
+  // replacement string applied by `substitution` (GetSubstitution) through the per-match path.
+  const nativeReplaceAll = String.prototype.replaceAll;
+  const nativeExec = RegExp.prototype.exec;
+  const codePointAt = String.prototype.codePointAt;
+  const stringIncludes = String.prototype.includes;
+  const setPrototypeOf = Object.setPrototypeOf;
+  const ArrayPrototype = Array.prototype;
+  const RegExpConstructor = RegExp;
+  const species = Symbol.species;
+  // The long-string paths below are made on first use: a fresh context pays for one closure, not twenty.
+  let slowPaths;
+  const slow = () =>
+    (slowPaths ??= (() => {
+    const advance = (string, index, unicode) =>
+      !unicode || index + 1 >= string.length ? index + 1 : index + (apply(codePointAt, string, [index]) > 0xffff ? 2 : 1);
+    const regExpExec = (rx, string) => {
+      const exec = rx.exec;
+      if (typeof exec !== 'function') return apply(nativeExec, rx, [string]);
+      const result = apply(exec, rx, [string]);
+      if (result !== null && !isObject(result)) throw new TypeError('exec must return an object or null');
+      return result;
+    };
+    const flagsOf = (rx) => {
+      const flags = `${rx.flags}`;
+      const unicode = apply(stringIncludes, flags, ['u']) || apply(stringIncludes, flags, ['v']);
+      return { global: apply(stringIncludes, flags, ['g']), unicode };
+    };
+    // Arrays built here hold no prototype until done, so a guest's setters on Array.prototype's indices
+    // neither slow nor see the stores.
+    const bare = () => setPrototypeOf([], null);
+    const done = (array) => setPrototypeOf(array, ArrayPrototype);
+    // Each match of a global `rx`, as @@match and @@replace collect them.
+    const eachMatch = (rx, string, unicode, each) => {
+      rx.lastIndex = 0;
+      for (let count = 0; ; count++, checkpoint()) {
+        const result = regExpExec(rx, string);
+        if (result === null) return;
+        if (count >= SAFE_LENGTH) throw new RangeError('Invalid array length');
+        const matched = `${result[0]}`;
+        each(result, matched);
+        if (matched === '') rx.lastIndex = advance(string, toLength(rx.lastIndex), unicode);
+      }
+    };
+    // A replacement template (GetSubstitution), parsed once the number of captures is known: literal parts
+    // (kind 0), $& (1), $` (2), $' (3), $n (4) and $<name> (5).
+    const parseTemplate = (template, captures, named) => {
+      const kinds = bare();
+      const values = bare();
+      let literal = '';
+      const push = (kind, value) => {
+        if (literal !== '') (kinds[kinds.length] = 0), (values[values.length] = literal);
+        literal = '';
+        kinds[kinds.length] = kind;
+        values[values.length] = value;
+      };
+      const digit = (at) => at < template.length && template[at] >= '0' && template[at] <= '9';
+      for (let at = 0; at < template.length; ) {
+        const next = template[at + 1];
+        if (template[at] !== '$' || next === undefined) literal += template[at++];
+        else if (next === '$') (literal += '$'), (at += 2);
+        else if (next === '&' || next === '`' || next === "'") push(next === '&' ? 1 : next === '`' ? 2 : 3, 0), (at += 2);
+        else if (digit(at + 1)) {
+          let digits = digit(at + 2) ? 2 : 1;
+          let index = digits === 2 ? +apply(stringSlice, template, [at + 1, at + 3]) : +next;
+          if (index > captures && digits === 2) (digits = 1), (index = +next);
+          if (index >= 1 && index <= captures) push(4, index);
+          else literal += apply(stringSlice, template, [at, at + 1 + digits]);
+          at += 1 + digits;
+        } else if (next === '<' && named) {
+          const close = apply(stringIndexOf, template, ['>', at + 2]);
+          if (close === -1) (literal += '$<'), (at += 2);
+          else push(5, apply(stringSlice, template, [at + 2, close])), (at = close + 1);
+        } else (literal += '$'), at++;
+      }
+      if (literal !== '' || kinds.length === 0) push(0, literal);
+      return { kinds, values };
+    };
+    // The template applied to one match; `source[n]` is capture n.
+    const expand = ({ kinds, values }, source, matched, position, string, groups) => {
+      if (kinds.length === 1 && kinds[0] === 0) return values[0];
+      let result = '';
+      for (let part = 0; part < kinds.length; part++) {
+        const kind = kinds[part];
+        if (kind === 0) result += values[part];
+        else if (kind === 1) result += matched;
+        else if (kind === 2) result += apply(stringSlice, string, [0, position]);
+        else if (kind === 3) result += apply(stringSlice, string, [min(position + matched.length, string.length)]);
+        else {
+          const capture = kind === 4 ? source[values[part]] : groups[values[part]];
+          if (capture !== undefined) result += `${capture}`;
+        }
+      }
+      return result;
+    };
+    // The template as a replacer function, called as V8 calls one: (matched, ...captures, position, string, groups?).
+    const substitution = (template) => {
+      let parsed;
+      return function () {
+        const count = arguments.length;
+        const named = typeof arguments[count - 1] === 'object';
+        const position = arguments[count - (named ? 3 : 2)];
+        parsed ??= parseTemplate(template, count - (named ? 4 : 3), named);
+        return expand(parsed, arguments, arguments[0], position, arguments[count - (named ? 2 : 1)], arguments[count - 1]);
+      };
+    };
+    // RegExp.prototype[@@replace] (ECMA-262 22.2.6.11) from `flags` on. With the built-in exec and a
+    // replacement string nothing can tell when matches are found: each is replaced as it is found.
+    const replaceSlowly = (rx, string, replaceValue) => {
+      const functional = typeof replaceValue === 'function';
+      const template = functional ? undefined : `${replaceValue}`;
+      const { global, unicode } = flagsOf(rx);
+      let accumulated = '';
+      let next = 0;
+      let parsed;
+      const replace = (result, matched, replacement) => {
+        const position = max(min(integer(result.index), string.length), 0);
+        if (position < next) return;
+        accumulated += apply(stringSlice, string, [next, position]) + replacement(position);
+        next = position + matched.length;
+      };
+      if (!functional && rx.exec === nativeExec) {
+        const each = (result, matched) =>
+          replace(result, matched, (position) => {
+            parsed ??= parseTemplate(template, result.length - 1, result.groups !== undefined);
+            return expand(parsed, result, matched, position, string, result.groups);
+          });
+        if (global) eachMatch(rx, string, unicode, each);
+        else {
+          const result = apply(nativeExec, rx, [string]);
+          if (result !== null) each(result, result[0]);
+        }
+      } else {
+        const results = bare();
+        if (global) eachMatch(rx, string, unicode, (result) => (results[results.length] = result));
+        else {
+          const result = regExpExec(rx, string);
+          if (result !== null) results[0] = result;
+        }
+        for (let index = 0; index < results.length; index++, checkpoint()) {
+          const result = results[index];
+          const count = max(lengthOf(result) - 1, 0);
+          const matched = `${result[0]}`;
+          const captures = bare();
+          captures[0] = matched;
+          for (let n = 1; n <= count; n++) {
+            const capture = result[n];
+            captures[n] = capture === undefined ? undefined : `${capture}`;
+          }
+          let groups = result.groups;
+          replace(result, matched, (position) => {
+            if (functional) {
+              captures[count + 1] = position;
+              captures[count + 2] = string;
+              if (groups !== undefined) captures[count + 3] = groups;
+              return `${apply(replaceValue, undefined, done(captures))}`;
+            }
+            if (groups !== undefined) {
+              if (groups === null) throw new TypeError('Cannot convert undefined or null to object');
+              groups = Object(groups);
+            }
+            parsed ??= parseTemplate(template, count, groups !== undefined);
+            return expand(parsed, captures, matched, position, string, groups);
+          });
+        }
+      }
+      return next >= string.length ? accumulated : accumulated + apply(stringSlice, string, [next]);
+    };
+    // RegExp.prototype[@@split] (ECMA-262 22.2.6.14) from the species constructor on. A plain RegExp with
+    // the built-in exec cannot tell how its positions are tried: it finds each next match with a global
+    // copy of itself instead of one sticky attempt per position (the same matches, far fewer calls).
+    const splitSlowly = (rx, string, limit) => {
+      let Constructor = rx.constructor;
+      if (Constructor === undefined) Constructor = RegExpConstructor;
+      else {
+        if (!isObject(Constructor)) throw new TypeError('object.constructor is not an object');
+        Constructor = Constructor[species];
+        if (Constructor === undefined || Constructor === null) Constructor = RegExpConstructor;
+      }
+      const flags = `${rx.flags}`;
+      const unicode = apply(stringIncludes, flags, ['u']) || apply(stringIncludes, flags, ['v']);
+      const splitter = new Constructor(rx, apply(stringIncludes, flags, ['y']) ? flags : `${flags}y`);
+      const parts = bare();
+      const most = limit === undefined ? MAX_ARRAY_LENGTH : limit >>> 0;
+      if (most === 0) return done(parts);
+      const size = string.length;
+      const add = (part) => {
+        if (parts.length >= SAFE_LENGTH) throw new RangeError('Invalid array length');
+        parts[parts.length] = part;
+        return parts.length === most;
+      };
+      let searcher;
+      if (Constructor === RegExpConstructor && splitter.exec === nativeExec) {
+        let searchFlags = 'g';
+        for (let at = 0; at < flags.length; at++) if (flags[at] !== 'y' && flags[at] !== 'g') searchFlags += flags[at];
+        searcher = new RegExpConstructor(splitter.source, searchFlags);
+      }
+      let p = 0;
+      for (let q = 0; q < size; checkpoint()) {
+        let match;
+        let start = q;
+        let end;
+        if (searcher !== undefined) {
+          searcher.lastIndex = q;
+          match = apply(nativeExec, searcher, [string]);
+          if (match === null || match.index >= size) break;
+          start = match.index;
+          end = min(searcher.lastIndex, size);
+        } else {
+          splitter.lastIndex = q;
+          match = regExpExec(splitter, string);
+          if (match === null) {
+            q = advance(string, q, unicode);
+            continue;
+          }
+          end = min(toLength(splitter.lastIndex), size);
+        }
+        if (end === p) {
+          q = advance(string, start, unicode);
+          continue;
+        }
+        if (add(apply(stringSlice, string, [p, start]))) return done(parts);
+        p = end;
+        const captures = max(lengthOf(match) - 1, 0);
+        for (let index = 1; index <= captures; index++) if (add(match[index])) return done(parts);
+        q = p;
+      }
+      if (size === 0 && regExpExec(splitter, string) !== null) return done(parts);
+      add(apply(stringSlice, string, [p, size]));
+      return done(parts);
+    };
+      return { eachMatch, flagsOf, regExpExec, replaceSlowly, splitSlowly, substitution, bare, done };
+    })());
   // %TypedArray%.from and set with an array-like source (`Int8Array.from({ length: 2 ** 26 })`) fill in
   // a native loop that keeps a handle per element and never checks for termination: 1.1 GB of RSS and
   // 3.6 s for 2^26 elements in a 128 MB isolate. Past 2^20 elements from an object that is not a view
@@ -231,11 +468,11 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   const sizing = {
     __proto__: null,
     split(separator, limit) {
-      if (this === null || this === undefined || (typeof this === 'string' && this.length <= SAFE_LENGTH)) {
+      if (this === null || this === undefined || (typeof this === 'string' && this.length <= LARGE)) {
         return apply(nativeSplit, this, arguments);
       }
       const string = `${this}`;
-      if (string.length <= SAFE_LENGTH) return apply(nativeSplit, string, [separator, limit]);
+      if (string.length <= LARGE) return apply(nativeSplit, string, [separator, limit]);
       if (separator !== null && separator !== undefined) {
         const splitter = separator[splitKey];
         if (splitter !== null && splitter !== undefined) return apply(splitter, separator, [string, limit]);
@@ -244,41 +481,68 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
       const pattern = `${separator}`;
       if (most === 0) return [];
       if (separator === undefined) return [string];
-      const parts = [];
+      const { bare, done } = slow();
+      const parts = bare();
       if (pattern === '') {
         const count = min(string.length, most, SAFE_LENGTH);
         for (let index = 0; index < count; index++, checkpoint()) parts[index] = string[index];
         if (count < min(string.length, most)) throw new RangeError('Invalid array length');
-        return parts;
+        return done(parts);
       }
       let from = 0;
       for (let at = apply(stringIndexOf, string, [pattern, 0]); at !== -1; checkpoint()) {
         if (parts.length >= SAFE_LENGTH) throw new RangeError('Invalid array length');
         parts[parts.length] = apply(stringSlice, string, [from, at]);
-        if (parts.length === most) return parts;
+        if (parts.length === most) return done(parts);
         from = at + pattern.length;
         at = apply(stringIndexOf, string, [pattern, from]);
       }
       parts[parts.length] = apply(stringSlice, string, [from]);
-      return parts;
+      return done(parts);
     },
     [splitKey](string, limit) {
       if (!isObject(this)) return apply(regExpSplit, this, arguments);
       const text = `${string}`;
       if (text.length > SAFE_LENGTH) throw tooLong('RegExp.prototype[Symbol.split]', SAFE_LENGTH);
-      return apply(regExpSplit, this, [text, limit]);
+      if (text.length <= LARGE) return apply(regExpSplit, this, [text, limit]);
+      return slow().splitSlowly(this, text, limit);
     },
     [matchKey](string) {
       if (!isObject(this)) return apply(regExpMatch, this, arguments);
       const text = `${string}`;
       if (text.length > SAFE_LENGTH) throw tooLong('RegExp.prototype[Symbol.match]', SAFE_LENGTH);
-      return apply(regExpMatch, this, [text]);
+      if (text.length <= LARGE) return apply(regExpMatch, this, [text]);
+      const { eachMatch, flagsOf, regExpExec, bare, done } = slow();
+      const { global, unicode } = flagsOf(this);
+      if (!global) return regExpExec(this, text);
+      const matches = bare();
+      eachMatch(this, text, unicode, (result, matched) => (matches[matches.length] = matched));
+      return matches.length === 0 ? null : done(matches);
     },
     [replaceKey](string, replaceValue) {
       if (!isObject(this)) return apply(regExpReplace, this, arguments);
       const text = `${string}`;
       if (text.length > SAFE_LENGTH) throw tooLong('RegExp.prototype[Symbol.replace]', SAFE_LENGTH);
-      return apply(regExpReplace, this, [text, replaceValue]);
+      if (text.length <= LARGE) return apply(regExpReplace, this, [text, replaceValue]);
+      return slow().replaceSlowly(this, text, replaceValue);
+    },
+    replaceAll(searchValue, replaceValue) {
+      if (this === null || this === undefined || (typeof this === 'string' && this.length <= LARGE)) {
+        return apply(nativeReplaceAll, this, arguments);
+      }
+      const string = `${this}`;
+      if (string.length <= LARGE || typeof replaceValue === 'function') {
+        return apply(nativeReplaceAll, string, [searchValue, replaceValue]);
+      }
+      // A search value with a replacer of its own (a regular expression's is the guarded @@replace above)
+      // gets the replacement as given; a string search calls back per match with the template applied.
+      if (isObject(searchValue)) {
+        const replacer = searchValue[replaceKey];
+        if (replacer !== undefined && replacer !== null) {
+          return apply(nativeReplaceAll, string, [searchValue, replaceValue]);
+        }
+      }
+      return apply(nativeReplaceAll, string, [searchValue, slow().substitution(`${replaceValue}`)]);
     },
     parse(text, reviver) {
       const source = typeof text === 'string' ? text : `${text}`;
@@ -303,6 +567,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   RegExp.prototype[splitKey] = sizing[splitKey];
   RegExp.prototype[matchKey] = sizing[matchKey];
   RegExp.prototype[replaceKey] = sizing[replaceKey];
+  String.prototype.replaceAll = sizing.replaceAll;
   JSON.parse = sizing.parse;
   TypedArray.from = sizing.from;
   TypedArray.prototype.set = sizing.set;
@@ -470,7 +735,7 @@ inline constexpr const char* kGuardsTail = R"js(
     a.lastIndexOf(0), a.join(), a.toLocaleString(), a.slice(), a.splice(0, 0), a.reverse(), a.copyWithin(0, 0);
     a.shift(), a.unshift(), a.flat(), a.flatMap(f), a.concat(), a.fill(0), Array.from({ length: 0 });
     a.sort(), a.toSorted(), a.toReversed(), a.toSpliced(0, 0), [0].with(0, 0), String.raw({ raw: a });
-    ''.split(''), ''.split(/,/), ''.match(/a/), ''.replace(/a/, ''), JSON.parse('0'), Int8Array.from(a), new Int8Array(1).set(a), new Int8Array({ length: 0 });
+    ''.split(''), ''.split(/,/), ''.match(/a/), ''.replace(/a/, ''), ''.replaceAll('a', ''), JSON.parse('0'), Int8Array.from(a), new Int8Array(1).set(a), new Int8Array({ length: 0 });
   }
 }))js";
 
