@@ -230,6 +230,8 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   static v8::Local<v8::UnboundScript> CompileGuards(v8::Isolate* isolate, bool* uncached);
   // The native `chainDepth` that the guards receive in each context.
   v8::Global<v8::FunctionTemplate> chain_depth_;
+  // The EvalError's message when eval or a Function constructor is given too much source.
+  v8::Global<v8::String> code_from_strings_message_;
   bool InstallGuards(v8::Local<v8::Context> context);
   // Runs a setup script in `context`, then the jobs it queued, as Snapshot::Build did and within the
   // same bound. False when it throws (exception pending) or runs past the bound (*overrun says so).
