@@ -202,6 +202,8 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   const splitKey = Symbol.split;
   const matchKey = Symbol.match;
   const replaceKey = Symbol.replace;
+  const matchAllKey = Symbol.matchAll;
+  const searchKey = Symbol.search;
   const regExpSplit = RegExp.prototype[splitKey];
   const regExpMatch = RegExp.prototype[matchKey];
   const regExpReplace = RegExp.prototype[replaceKey];
@@ -682,6 +684,77 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
     Native.prototype.constructor = proxy;
     globalThis[Native.name] = proxy;
   }
+  // A regular expression's pattern is parsed when it is made, without checking for termination, into
+  // memory outside the heap: `new RegExp('(?:a|b)'.repeat(2 ** 21))` (14 MB) took 1.1 s and +1.15 GB of
+  // RSS. Patterns over 2^18 characters (~20 MB to parse) are a SyntaxError wherever a string becomes a
+  // pattern: the constructor (a proxy of itself, as the typed arrays'), `compile`, and `match`,
+  // `matchAll` and `search` given something other than a regular expression. A pattern that is an
+  // object other than a RegExp may have its toString called once more.
+  const PATTERN_MOST = 1 << 18;
+  const NativeRegExp = RegExp;
+  const regExpSource = Object.getOwnPropertyDescriptor(NativeRegExp.prototype, 'source').get;
+  const nativeCompile = NativeRegExp.prototype.compile;
+  const nativeMatch = String.prototype.match;
+  const nativeMatchAll = String.prototype.matchAll;
+  const nativeSearch = String.prototype.search;
+  const checkPattern = (pattern) => {
+    let source = pattern;
+    if (isObject(pattern)) {
+      try {
+        apply(regExpSource, pattern, []);
+        return; // a RegExp: its pattern was parsed when it was made
+      } catch {}
+      if (pattern[matchKey]) source = pattern.source;
+    }
+    if (source === undefined) return;
+    if (`${source}`.length > PATTERN_MOST) {
+      throw new SyntaxError(`Invalid regular expression: a pattern over ${PATTERN_MOST} characters is not supported`);
+    }
+  };
+  // What String.prototype.match, matchAll and search make a RegExp from (anything without a matcher).
+  const checkCreated = (regexp, key) => {
+    if (regexp !== undefined && regexp !== null && (!isObject(regexp) || regexp[key] == null)) checkPattern(regexp);
+  };
+  let regExpProxy;
+  const patterns = {
+    __proto__: null,
+    construct(Native, args, newTarget) {
+      checkPattern(args[0]);
+      return construct(Native, args, newTarget === regExpProxy ? Native : newTarget);
+    },
+    apply(Native, thisArg, args) {
+      const pattern = args[0];
+      // RegExp(re) is re itself when re is a RegExp made by this constructor.
+      if (args[1] === undefined && isObject(pattern) && pattern[matchKey] && pattern.constructor === regExpProxy) {
+        return pattern;
+      }
+      checkPattern(pattern);
+      return apply(Native, thisArg, args);
+    },
+    compile(pattern, flags) {
+      checkPattern(pattern);
+      return apply(nativeCompile, this, arguments);
+    },
+    match(regexp) {
+      checkCreated(regexp, matchKey);
+      return apply(nativeMatch, this, arguments);
+    },
+    matchAll(regexp) {
+      checkCreated(regexp, matchAllKey);
+      return apply(nativeMatchAll, this, arguments);
+    },
+    search(regexp) {
+      checkCreated(regexp, searchKey);
+      return apply(nativeSearch, this, arguments);
+    },
+  };
+  regExpProxy = new Proxy(NativeRegExp, patterns);
+  NativeRegExp.prototype.constructor = regExpProxy;
+  NativeRegExp.prototype.compile = patterns.compile;
+  String.prototype.match = patterns.match;
+  String.prototype.matchAll = patterns.matchAll;
+  String.prototype.search = patterns.search;
+  globalThis.RegExp = regExpProxy;
 )js";
 
 inline constexpr const char* kGuardsTail = R"js(
