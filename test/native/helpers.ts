@@ -237,3 +237,17 @@ export function engineThreads(): Array<{ tid: number; stat: string[] }> {
 export const residentKb = (field: 'VmRSS' | 'VmHWM') =>
   Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1]);
 export const resetPeakResident = () => fs.writeFileSync('/proc/self/clear_refs', '5');
+
+/**
+ * Runs `code` in a fresh 128 MB isolate with a 100 ms timeout: it must end by the timeout or the memory
+ * cap, with this process's peak RSS less than `peakMbBelow` past where it started.
+ */
+export function expectStoppedWithinCap(t: Test, code: string, peakMbBelow: number): void {
+  const { isolate, context } = sandbox(t, { memoryLimit: 128 });
+  const script = isolate.compileScriptSync(code);
+  resetPeakResident();
+  const before = residentKb('VmRSS');
+  t.throws(() => script.runSync(context, { timeout: 100 }), /timed out|memory limit/);
+  const peakMb = (residentKb('VmHWM') - before) / 1024;
+  t.ok(peakMb < peakMbBelow, `peak RSS grew ${peakMb.toFixed(0)} MB`);
+}
