@@ -12,9 +12,9 @@ namespace isorun {
 // array-like (`Array.from({ length: 1e8 })`) grow a dictionary in one native loop: the memory-limit
 // termination cannot land and the heap grows by gigabytes. Large ones run as plain loops instead,
 // which check for interrupts; small ones and iterables keep the built-ins.
-// The script evaluates to a function that the engine calls once per context with `chainDepth`, a native
-// function, and `warm` (Environment::InstallGuards).
-inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
+// The script evaluates to a function that the engine calls once per context with `chainDepth` and
+// `stackRoom`, native functions, and `warm` (Environment::InstallGuards).
+inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm, stackRoom) {
   'use strict';
   // Captured now, as the built-ins hold theirs: a guest that replaces these globals changes nothing here.
   const { Object, Number, TypeError, RangeError } = globalThis;
@@ -226,6 +226,8 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   const nativeNormalize = String.prototype.normalize;
   const charCodeAt = String.prototype.charCodeAt;
   const nativeExec = RegExp.prototype.exec;
+  // Every `exec` of the guards' own goes through the stack check below (`patterns.exec`).
+  const builtinExec = (rx, string) => apply(patterns.exec, rx, [string]);
   const codePointAt = String.prototype.codePointAt;
   const stringIncludes = String.prototype.includes;
   const setPrototypeOf = Object.setPrototypeOf;
@@ -240,7 +242,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
       !unicode || index + 1 >= string.length ? index + 1 : index + (apply(codePointAt, string, [index]) > 0xffff ? 2 : 1);
     const regExpExec = (rx, string) => {
       const exec = rx.exec;
-      if (typeof exec !== 'function') return apply(nativeExec, rx, [string]);
+      if (typeof exec !== 'function') return builtinExec(rx, string);
       const result = apply(exec, rx, [string]);
       if (result !== null && !isObject(result)) throw new TypeError('exec must return an object or null');
       return result;
@@ -343,7 +345,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
         accumulated += apply(stringSlice, string, [next, position]) + replacement(position);
         next = position + matched.length;
       };
-      if (!functional && rx.exec === nativeExec) {
+      if (!functional && rx.exec === patterns.exec) {
         const each = (result, matched) =>
           replace(result, matched, (position) => {
             parsed ??= parseTemplate(template, result.length - 1, result.groups !== undefined);
@@ -351,7 +353,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
           });
         if (global) eachMatch(rx, string, unicode, each);
         else {
-          const result = apply(nativeExec, rx, [string]);
+          const result = builtinExec(rx, string);
           if (result !== null) each(result, result[0]);
         }
       } else {
@@ -414,7 +416,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
         return parts.length === most;
       };
       let searcher;
-      if (Constructor === RegExpConstructor && splitter.exec === nativeExec) {
+      if (Constructor === RegExpConstructor && splitter.exec === patterns.exec) {
         let searchFlags = 'g';
         for (let at = 0; at < flags.length; at++) if (flags[at] !== 'y' && flags[at] !== 'g') searchFlags += flags[at];
         searcher = new RegExpConstructor(splitter.source, searchFlags);
@@ -426,7 +428,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
         let end;
         if (searcher !== undefined) {
           searcher.lastIndex = q;
-          match = apply(nativeExec, searcher, [string]);
+          match = builtinExec(searcher, string);
           if (match === null || match.index >= size) break;
           start = match.index;
           end = min(searcher.lastIndex, size);
@@ -711,6 +713,36 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
       throw new SyntaxError(`Invalid regular expression: a pattern over ${PATTERN_MOST} characters is not supported`);
     }
   };
+  // Compiling nests ~100 bytes of stack per group (10,000 levels met V8's 984 KB limit): patterns nest
+  // at most 1,000 groups deep, and `exec` starts with 256 KB of room.
+  const EXEC_ROOM = 256 * 1024;
+  const NESTING_MOST = 1000;
+  let nestingChecked = new Map();
+  const checkNesting = (rx) => {
+    let source;
+    try {
+      source = apply(regExpSource, rx, []);
+    } catch {
+      return; // not a RegExp: the built-in exec throws
+    }
+    if (source.length <= 2 * NESTING_MOST || nestingChecked.has(source)) return;
+    let depth = 0;
+    let most = 0;
+    let classes = 0;
+    for (let at = 0; at < source.length; at++, checkpoint()) {
+      const char = source[at];
+      if (char === '\\') at++;
+      else if (char === '[') classes++;
+      else if (char === ']' && classes > 0) classes--;
+      else if (classes === 0 && char === '(') most = max(most, ++depth);
+      else if (classes === 0 && char === ')') depth--;
+    }
+    if (most > NESTING_MOST) {
+      throw new SyntaxError(`Invalid regular expression: groups nested over ${NESTING_MOST} deep are not supported`);
+    }
+    if (nestingChecked.size >= 64) nestingChecked = new Map();
+    nestingChecked.set(source, true);
+  };
   // What String.prototype.match, matchAll and search make a RegExp from (anything without a matcher).
   const checkCreated = (regexp, key) => {
     if (regexp !== undefined && regexp !== null && (!isObject(regexp) || regexp[key] == null)) checkPattern(regexp);
@@ -730,6 +762,15 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
       }
       checkPattern(pattern);
       return apply(Native, thisArg, args);
+    },
+    exec(string) {
+      // V8 compiles a pattern on its first exec, and its compiler ends the whole process if it meets the
+      // stack limit (a pattern nested 10,000 deep, or `/(?:a(?:a))/.test(s)` in a catch of a stack
+      // overflow). Every matching built-in goes through `exec` here, the guards having changed
+      // RegExp.prototype: each checks the room first, and a long pattern's nesting once.
+      if (stackRoom() < EXEC_ROOM) throw new RangeError('Maximum call stack size exceeded');
+      checkNesting(this);
+      return apply(nativeExec, this, [string]);
     },
     compile(pattern, flags) {
       checkPattern(pattern);
@@ -751,6 +792,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm) {
   regExpProxy = new Proxy(NativeRegExp, patterns);
   NativeRegExp.prototype.constructor = regExpProxy;
   NativeRegExp.prototype.compile = patterns.compile;
+  NativeRegExp.prototype.exec = patterns.exec;
   String.prototype.match = patterns.match;
   String.prototype.matchAll = patterns.matchAll;
   String.prototype.search = patterns.search;

@@ -115,6 +115,14 @@ bool RefuseWasm(v8::Local<v8::Context> context, v8::Local<v8::String> source) { 
 // past that they throw the EvalError whose message NewContext sets. Non-strings pass through (eval(42)).
 constexpr int kMaxCodeFromStrings = 1 << 20;
 
+// V8's default (--stack-size): what a guest may use below the point where the engine enters its isolate.
+constexpr uintptr_t kGuestStackBytes = 984 * 1024;
+
+uintptr_t StackPosition() {
+  char here;
+  return reinterpret_cast<uintptr_t>(&here);
+}
+
 v8::ModifyCodeGenerationFromStringsResult LimitCodeFromStrings(v8::Local<v8::Context> context,
                                                                v8::Local<v8::Value> source, bool is_code_like) {
   if (!source->IsString()) return {true, {}};
@@ -182,6 +190,9 @@ Environment::Lock::Lock(Environment& env) : env_(env) {
   env.lock_accounted_at_ = std::chrono::steady_clock::now();
   locker_.emplace(env.isolate_);
   isolate_scope_.emplace(env.isolate_);
+  // The limit V8 would set on a thread's first entry, set at every entry so that StackRoom knows it.
+  env.stack_limit_ = StackPosition() - kGuestStackBytes;
+  env.isolate_->SetStackLimit(env.stack_limit_);
   handle_scope_.emplace(env.isolate_);
   env.ProcessReleases();
 }
@@ -201,6 +212,11 @@ Environment::Lock::~Lock() {
 }
 
 bool Environment::HeldByCurrentThread() const { return owner_thread_.load() == ThisThreadId(); }
+
+size_t Environment::StackRoom() const {
+  uintptr_t here = StackPosition();
+  return here > stack_limit_ ? here - stack_limit_ : 0;
+}
 
 void Environment::Post(std::unique_ptr<Job> job) {
   std::unique_lock<std::mutex> lock(queue_mutex_);
@@ -347,6 +363,7 @@ void Environment::TearDown(bool large) {
     setup_scripts_.clear();
     guards_.Reset();
     chain_depth_.Reset();
+    stack_room_.Reset();
     code_from_strings_message_.Reset();
     owned_.clear();
     templates_.clear();
@@ -499,6 +516,13 @@ void ChainDepth(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(depth);
 }
 
+// stackRoom(): bytes of stack left before V8's limit. V8's regular-expression compiler ends the whole
+// process when it meets that limit (RegExpCompiler::ToNodeCheckForStackOverflow), so the guards make sure
+// of room before every `exec`.
+void StackRoomCallback(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetReturnValue().Set(static_cast<double>(Environment::From(info.GetIsolate())->StackRoom()));
+}
+
 }  // namespace
 
 bool Environment::InstallGuards(v8::Local<v8::Context> context) {
@@ -514,14 +538,21 @@ bool Environment::InstallGuards(v8::Local<v8::Context> context) {
                        v8::FunctionTemplate::New(isolate_, ChainDepth, {}, {}, 2, v8::ConstructorBehavior::kThrow,
                                                  v8::SideEffectType::kHasNoSideEffect));
   }
+  if (stack_room_.IsEmpty()) {
+    stack_room_.Reset(isolate_,
+                      v8::FunctionTemplate::New(isolate_, StackRoomCallback, {}, {}, 0, v8::ConstructorBehavior::kThrow,
+                                                v8::SideEffectType::kHasNoSideEffect));
+  }
   v8::Local<v8::Value> install;
   v8::Local<v8::Function> chain_depth;
+  v8::Local<v8::Function> stack_room;
   if (!guards_.Get(isolate_)->BindToCurrentContext()->Run(context).ToLocal(&install) || !install->IsFunction() ||
-      !chain_depth_.Get(isolate_)->GetFunction(context).ToLocal(&chain_depth)) {
+      !chain_depth_.Get(isolate_)->GetFunction(context).ToLocal(&chain_depth) ||
+      !stack_room_.Get(isolate_)->GetFunction(context).ToLocal(&stack_room)) {
     return false;
   }
-  v8::Local<v8::Value> argv[] = {chain_depth, v8::Boolean::New(isolate_, warm)};
-  if (install.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 2, argv).IsEmpty()) return false;
+  v8::Local<v8::Value> argv[] = {chain_depth, v8::Boolean::New(isolate_, warm), stack_room};
+  if (install.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 3, argv).IsEmpty()) return false;
   if (warm) MakeGuardsCache(guards_.Get(isolate_));
   return true;
 }

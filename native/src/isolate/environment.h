@@ -153,6 +153,8 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
 
   // Memory cap.
   bool memory_exceeded() const { return memory_exceeded_.load(); }
+  // Bytes of stack the guest has left on this thread before V8's limit (set in Lock).
+  size_t StackRoom() const;
   size_t memory_limit() const { return allocator_->limit(); }
   size_t external_bytes() const { return allocator_->used(); }
   const std::shared_ptr<LimitedAllocator>& allocator() const { return allocator_; }
@@ -228,8 +230,11 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   v8::Global<v8::UnboundScript> guards_;
   // `uncached`: set when no process-wide code cache existed yet to compile from.
   static v8::Local<v8::UnboundScript> CompileGuards(v8::Isolate* isolate, bool* uncached);
-  // The native `chainDepth` that the guards receive in each context.
+  // The native `chainDepth` and `stackRoom` that the guards receive in each context.
   v8::Global<v8::FunctionTemplate> chain_depth_;
+  v8::Global<v8::FunctionTemplate> stack_room_;
+  // V8's stack limit for the guest on the thread holding the Lock.
+  uintptr_t stack_limit_ = 0;
   // The EvalError's message when eval or a Function constructor is given too much source.
   v8::Global<v8::String> code_from_strings_message_;
   bool InstallGuards(v8::Local<v8::Context> context);
