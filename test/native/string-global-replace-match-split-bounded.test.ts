@@ -1,4 +1,5 @@
-// Pins: global replace, replaceAll, match and split on a long string stay within the cap and the timeout.
+// Pins: global replace, replaceAll, match, split and lastIndexOf on a long string stay within the cap and
+// the timeout.
 // V8 gathers every match in one native loop before anything else runs, and never checks for termination
 // there: `'ab'.repeat(2 ** 26).replaceAll('a', 'cc')` ran 219 s and took 4.3 GB of RSS in a 128 MB
 // isolate; a regular expression's global replace, match or split of 2^25 matches 2 s and +1 GB. Past
@@ -14,6 +15,8 @@ const HOSTILE = [
   "'ab'.repeat(2 ** 25).match(/a/g).length",
   "'ab'.repeat(2 ** 25).split('a').length",
   "'ab'.repeat(2 ** 25).split(/a/).length",
+  // A naive backward search: 43-57 s before.
+  "'a'.repeat(2 ** 24).lastIndexOf('a'.repeat(2 ** 13) + 'b')",
 ];
 
 // Before the guards: 0.5 to 4.3 GB past the start for these.
@@ -58,6 +61,14 @@ const SAME_AS_V8 = [
   'JSON.stringify(big.match(/(?:)/gu).length)',
   'JSON.stringify(big.match(/\\w+/g).slice(0, 50))',
   'big.match(/o/g) instanceof Array',
+  'big.lastIndexOf(big.slice(1000, 1100))',
+  'big.lastIndexOf(big.slice(1000, 1100), 5000)',
+  'big.lastIndexOf(big.slice(-300))',
+  "big.lastIndexOf('zq'.repeat(50))",
+  'big.lastIndexOf(big.slice(0, 200), -5)',
+  "big.lastIndexOf(big.slice(500, 700), '2000')",
+  'big.lastIndexOf(big.slice(500, 700), NaN)',
+  'big.lastIndexOf(big)',
   "JSON.stringify(big.split('o').length)",
   "JSON.stringify(big.split('').slice(-5))",
   "JSON.stringify(big.split(', ', 7))",

@@ -224,6 +224,10 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm, sta
   const nativeEncodeURI = encodeURI;
   const nativeEncodeURIComponent = encodeURIComponent;
   const nativeNormalize = String.prototype.normalize;
+  // lastIndexOf searches naively, O(length x pattern) without checking for termination:
+  // 'a'.repeat(2 ** 26).lastIndexOf('a'.repeat(2 ** 16) + 'b') ran over 120 s. On long strings with a
+  // long pattern it searches backward window by window (each ~2^24 comparisons at most).
+  const stringLastIndexOf = String.prototype.lastIndexOf;
   const charCodeAt = String.prototype.charCodeAt;
   const nativeExec = RegExp.prototype.exec;
   // Every `exec` of the guards' own goes through the stack check below (`patterns.exec`).
@@ -600,6 +604,25 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm, sta
       }
       return slow().normalizeInPieces(string, name);
     },
+    lastIndexOf(searchString) {
+      if (this === null || this === undefined || (typeof this === 'string' && this.length <= LARGE)) {
+        return apply(stringLastIndexOf, this, arguments);
+      }
+      const string = `${this}`;
+      const search = `${searchString}`;
+      const position = +arguments[1];
+      if (string.length <= LARGE || search.length <= 64) return apply(stringLastIndexOf, string, [search, position]);
+      const length = string.length;
+      let start = min(max(position !== position ? length : integer(position), 0), length);
+      if (start + search.length > length) start = length - search.length;
+      const window = max(1, ((1 << 24) / search.length) | 0);
+      for (let high = start; high >= 0; high -= window, checkpoint()) {
+        const low = max(0, high - window + 1);
+        const found = apply(stringLastIndexOf, apply(stringSlice, string, [low, high + search.length]), [search]);
+        if (found !== -1) return low + found;
+      }
+      return -1;
+    },
     encodeURI(uri) {
       const string = `${uri}`;
       return string.length <= LARGE ? nativeEncodeURI(string) : slow().encodeInPieces(nativeEncodeURI, string);
@@ -635,6 +658,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm, sta
   RegExp.prototype[replaceKey] = sizing[replaceKey];
   String.prototype.replaceAll = sizing.replaceAll;
   String.prototype.normalize = sizing.normalize;
+  String.prototype.lastIndexOf = sizing.lastIndexOf;
   globalThis.encodeURI = sizing.encodeURI;
   globalThis.encodeURIComponent = sizing.encodeURIComponent;
   JSON.parse = sizing.parse;
