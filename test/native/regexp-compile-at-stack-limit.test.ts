@@ -41,5 +41,8 @@ t.test('a pattern nested too deep is a SyntaxError, literal or made', async (t) 
   }
   const literal = `/${'(?:a'.repeat(10000)}${')'.repeat(10000)}/.test('a')`;
   t.throws(() => evalSync(isolate, context, literal), { name: 'SyntaxError', message: /nested over 1000 deep/ });
-  t.equal(evalSync(isolate, context, "new RegExp('(?:a'.repeat(1000) + ')'.repeat(1000)).test('a'.repeat(1000))"), true);
+  t.equal(
+    evalSync(isolate, context, "new RegExp('(?:a'.repeat(1000) + ')'.repeat(1000)).test('a'.repeat(1000))"),
+    true,
+  );
 });
