@@ -5,7 +5,7 @@ import { clipText, ProblemError } from './errors';
 import type { Reference, Script } from '../native/index';
 import { isBetweenCallsOverrun, type IsolatePool, type Lease } from './pool';
 import type { Envelope, GuestLogs, GuestThrown, LogEntry } from './runtime/protocol';
-import { FUNCTION_FILENAME, LOG_LEVELS, RUNTIME_FILENAME } from './runtime/protocol';
+import { FUNCTION_FILENAME, GUARDS_FILENAME, LOG_LEVELS, RUNTIME_FILENAME } from './runtime/protocol';
 import {
   furthestEngineMessage,
   prepareSource,
@@ -159,9 +159,9 @@ const isMemoryKill = (error: unknown): boolean => /memory/i.test(engineMessage(e
 export function guestStack(stack: string): string {
   const lines = clipText(stack).split('\n');
   const boundary = lines.findIndex((line) => /<isolated-vm boundary>|^\s+at .*\(?(?:node:|\/)/.test(line));
-  // The guest runtime's own frames (a console.log that threw) are isorun's, not the guest's.
+  // The guest runtime's own frames (a console.log that threw) and the engine's guards' are isorun's, not the guest's.
   return (boundary === -1 ? lines : lines.slice(0, boundary))
-    .filter((line) => !line.includes(RUNTIME_FILENAME))
+    .filter((line) => !line.includes(RUNTIME_FILENAME) && !line.includes(GUARDS_FILENAME))
     .join('\n');
 }
 

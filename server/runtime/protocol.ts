@@ -58,5 +58,7 @@ export const ENTRY_GLOBAL = '__isorun_entry__';
 
 /** Filename the guest runtime's frames carry in stacks; the host strips them from guest stacks. */
 export const RUNTIME_FILENAME = 'isorun:runtime';
+/** Filename of the engine's guards (built-ins it replaces in every context): their frames are stripped too. */
+export const GUARDS_FILENAME = 'isorun:guards';
 /** Filename user code compiles under. */
 export const FUNCTION_FILENAME = 'function.js';

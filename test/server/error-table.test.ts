@@ -61,6 +61,13 @@ t.test('every error code, as the API returns it', async (t) => {
   const threw = await run(isorun, { code: '() => { throw new RangeError("nope") }' });
   checkProblem(t, threw, 'FUNCTION_ERROR');
   t.match(threw.body, { name: 'RangeError', message: 'nope', stack: /RangeError: nope\n\s+at function\.js:1:/ });
+  // A built-in the engine guards (here Array.prototype.map and Function.prototype.apply) adds no frame of its own.
+  const throughGuards = await run(isorun, {
+    code: '() => [1].map(function () { return (() => { throw new Error("deep") }).apply(null, []) })',
+  });
+  checkProblem(t, throughGuards, 'FUNCTION_ERROR');
+  t.notMatch(String((throughGuards.body as { stack?: string }).stack), /isorun:/);
+  t.match(String((throughGuards.body as { stack?: string }).stack), /Error: deep\n\s+at function\.js:1:/);
 
   for (const [code, shown] of <Array<[string, string]>>[
     ['() => { throw 1 }', '1'],

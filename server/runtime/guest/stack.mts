@@ -1,5 +1,5 @@
 // Guest errors: their stacks without the runtime's frames, their fields read without throwing.
-import { RUNTIME_FILENAME } from '../protocol.ts';
+import { GUARDS_FILENAME, RUNTIME_FILENAME } from '../protocol.ts';
 import {
   ArrayPrototypeJoin,
   ArrayPrototypePush,
@@ -7,12 +7,18 @@ import {
   StringPrototypeSplit,
 } from './primordials.mts';
 
-/** Drops the runtime's own frames: the guest sees its stack as if it called the function directly. */
+/**
+ * Drops the runtime's own frames and the engine's guards' (a built-in the engine replaced shows as one):
+ * the guest sees its stack as if it called the function directly.
+ */
 export function cleanStack(stack: string): string {
   const lines = StringPrototypeSplit(stack, '\n');
   const kept: string[] = [];
   for (let index = 0; index < lines.length; index++) {
-    if (!StringPrototypeIncludes(lines[index]!, RUNTIME_FILENAME)) ArrayPrototypePush(kept, lines[index]);
+    const line = lines[index]!;
+    if (!StringPrototypeIncludes(line, RUNTIME_FILENAME) && !StringPrototypeIncludes(line, GUARDS_FILENAME)) {
+      ArrayPrototypePush(kept, line);
+    }
   }
   return ArrayPrototypeJoin(kept, '\n');
 }
