@@ -233,10 +233,17 @@ export function engineThreads(): Array<{ tid: number; stat: string[] }> {
   return threads;
 }
 
-/** This process's resident kilobytes now (`VmRSS`), or at their peak since `resetPeakResident()` (`VmHWM`); Linux. */
-export const residentKb = (field: 'VmRSS' | 'VmHWM') =>
+/** This process's resident kilobytes now (`VmRSS`), or at their peak since the last reset (`VmHWM`); Linux. */
+const residentKb = (field: 'VmRSS' | 'VmHWM') =>
   Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1]);
-export const resetPeakResident = () => fs.writeFileSync('/proc/self/clear_refs', '5');
+
+/** Runs `fn`; how many MB this process's peak RSS rose past its RSS before (Linux: resets VmHWM first). */
+export function peakResidentGrowthMb(fn: () => void): number {
+  fs.writeFileSync('/proc/self/clear_refs', '5');
+  const before = residentKb('VmRSS');
+  fn();
+  return (residentKb('VmHWM') - before) / 1024;
+}
 
 /**
  * Runs `code` in a fresh 128 MB isolate with a 100 ms timeout: it must end by the timeout or the memory
@@ -245,9 +252,8 @@ export const resetPeakResident = () => fs.writeFileSync('/proc/self/clear_refs',
 export function expectStoppedWithinCap(t: Test, code: string, peakMbBelow: number): void {
   const { isolate, context } = sandbox(t, { memoryLimit: 128 });
   const script = isolate.compileScriptSync(code);
-  resetPeakResident();
-  const before = residentKb('VmRSS');
-  t.throws(() => script.runSync(context, { timeout: 100 }), /timed out|memory limit/);
-  const peakMb = (residentKb('VmHWM') - before) / 1024;
+  const peakMb = peakResidentGrowthMb(() =>
+    t.throws(() => script.runSync(context, { timeout: 100 }), /timed out|memory limit/),
+  );
   t.ok(peakMb < peakMbBelow, `peak RSS grew ${peakMb.toFixed(0)} MB`);
 }

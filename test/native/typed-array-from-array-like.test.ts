@@ -3,7 +3,7 @@
 // termination: 2^26 elements took 1.1 GB of RSS and 3 s past a 200 ms timeout in a 128 MB isolate
 // (`new Int8Array({ length: 2 ** 26 })`). The guards fill them in a loop instead.
 import t, { type Test } from 'tap';
-import { residentKb, resetPeakResident, sandbox } from './helpers';
+import { peakResidentGrowthMb, sandbox } from './helpers';
 
 function run(t: Test, code: string, timeout = 30_000): unknown {
   const { isolate, context } = sandbox(t, { memoryLimit: 128 });
@@ -28,11 +28,8 @@ t.test('huge array-likes: right results, the process stays small', async (t) => 
 t.test('a constructor filling from an array-like holds no memory outside the cap', async (t) => {
   const { isolate, context } = sandbox(t, { memoryLimit: 128 });
   const script = isolate.compileScriptSync('new Int8Array({ length: 2 ** 25, 1: 9 })[1]');
-  resetPeakResident();
-  const before = residentKb('VmRSS');
-  t.equal(script.runSync(context, { timeout: 30_000 }), 9);
+  const peakMb = peakResidentGrowthMb(() => t.equal(script.runSync(context, { timeout: 30_000 }), 9));
   // V8's native fill peaked at +545 MB here (a handle per element); the guarded loop at +36 MB.
-  const peakMb = (residentKb('VmHWM') - before) / 1024;
   t.ok(peakMb < 200, `peak RSS grew ${peakMb.toFixed(0)} MB`);
 });
 

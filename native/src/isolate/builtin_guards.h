@@ -208,6 +208,12 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm, sta
   const regExpMatch = RegExp.prototype[matchKey];
   const regExpReplace = RegExp.prototype[replaceKey];
   const tooLong = (what, most) => new RangeError(`${what} of a string over ${most} characters is not supported`);
+  // The string a RegExp symbol method works on: over SAFE_LENGTH it would size one array past V8's largest.
+  const regExpText = (string, name) => {
+    const text = `${string}`;
+    if (text.length > SAFE_LENGTH) throw tooLong(`RegExp.prototype[Symbol.${name}]`, SAFE_LENGTH);
+    return text;
+  };
   const isObject = (value) => (typeof value === 'object' && value !== null) || typeof value === 'function';
   // Global replace and match on a long string gather every match in one native loop before anything
   // else runs (`'ab'.repeat(2 ** 26).replaceAll('a', 'cc')`: 219 s and 4.3 GB of RSS in a 128 MB isolate;
@@ -254,7 +260,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm, sta
     const flagsOf = (rx) => {
       const flags = `${rx.flags}`;
       const unicode = apply(stringIncludes, flags, ['u']) || apply(stringIncludes, flags, ['v']);
-      return { global: apply(stringIncludes, flags, ['g']), unicode };
+      return { flags, global: apply(stringIncludes, flags, ['g']), unicode };
     };
     // Arrays built here hold no prototype until done, so a guest's setters on Array.prototype's indices
     // neither slow nor see the stores.
@@ -407,8 +413,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm, sta
         Constructor = Constructor[species];
         if (Constructor === undefined || Constructor === null) Constructor = RegExpConstructor;
       }
-      const flags = `${rx.flags}`;
-      const unicode = apply(stringIncludes, flags, ['u']) || apply(stringIncludes, flags, ['v']);
+      const { flags, unicode } = flagsOf(rx);
       const splitter = new Constructor(rx, apply(stringIncludes, flags, ['y']) ? flags : `${flags}y`);
       const parts = bare();
       const most = limit === undefined ? MAX_ARRAY_LENGTH : limit >>> 0;
@@ -550,15 +555,13 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm, sta
     },
     [splitKey](string, limit) {
       if (!isObject(this)) return apply(regExpSplit, this, arguments);
-      const text = `${string}`;
-      if (text.length > SAFE_LENGTH) throw tooLong('RegExp.prototype[Symbol.split]', SAFE_LENGTH);
+      const text = regExpText(string, 'split');
       if (text.length <= LARGE) return apply(regExpSplit, this, [text, limit]);
       return slow().splitSlowly(this, text, limit);
     },
     [matchKey](string) {
       if (!isObject(this)) return apply(regExpMatch, this, arguments);
-      const text = `${string}`;
-      if (text.length > SAFE_LENGTH) throw tooLong('RegExp.prototype[Symbol.match]', SAFE_LENGTH);
+      const text = regExpText(string, 'match');
       if (text.length <= LARGE) return apply(regExpMatch, this, [text]);
       const { eachMatch, flagsOf, regExpExec, bare, done } = slow();
       const { global, unicode } = flagsOf(this);
@@ -569,8 +572,7 @@ inline constexpr const char* kGuardsHead = R"js((function (chainDepth, warm, sta
     },
     [replaceKey](string, replaceValue) {
       if (!isObject(this)) return apply(regExpReplace, this, arguments);
-      const text = `${string}`;
-      if (text.length > SAFE_LENGTH) throw tooLong('RegExp.prototype[Symbol.replace]', SAFE_LENGTH);
+      const text = regExpText(string, 'replace');
       if (text.length <= LARGE) return apply(regExpReplace, this, [text, replaceValue]);
       return slow().replaceSlowly(this, text, replaceValue);
     },
