@@ -142,5 +142,7 @@ export interface EngineStats {
   isolatesCreated: number;
   isolatesDisposed: number;
   isolatesAlive: number;
+  /** Of `isolatesCreated`, those served by the isolate the engine had built ahead for the same options. */
+  isolatesMadeAhead: number;
   poolThreads: number;
 }

@@ -163,11 +163,14 @@ void Environment::Initialize() {
   params.constraints.set_initial_young_generation_size_in_bytes(std::min(young, initial_young));
   params.constraints.set_max_old_generation_size_in_bytes(limit - young);
   {
+    // Allocate and register under the lock, so that no isolate being freed meanwhile shares the
+    // address; the ~0.5 ms of Initialize need not hold it, and a `dispose()` waited behind it for
+    // an isolate made ahead (SpareIsolate) on another thread.
     std::lock_guard<std::mutex> lifecycle(LifecycleMutex());
     isolate_ = v8::Isolate::Allocate();
     services_.platform->RegisterIsolate(isolate_, delegate_.get());
-    v8::Isolate::Initialize(isolate_, params);
   }
+  v8::Isolate::Initialize(isolate_, params);
   v8::Locker locker(isolate_);
   v8::Isolate::Scope scope(isolate_);
   isolate_->SetData(0, this);
@@ -177,7 +180,22 @@ void Environment::Initialize() {
   isolate_->SetAllowWasmCodeGenerationCallback(&RefuseWasm);
   isolate_->SetModifyCodeGenerationFromStringsCallback(&LimitCodeFromStrings);
   isolate_->SetHostImportModuleDynamicallyCallback(&RejectDynamicImport);
-  services_.counters->isolates_created.fetch_add(1);
+}
+
+void Environment::Adopt() {
+  if (!adopted_.exchange(true)) services_.counters->isolates_created.fetch_add(1);
+}
+
+void Environment::Prepare() {
+  // Only from the process-wide cache: an isolate that compiles the guards from source makes that
+  // cache in its first context (InstallGuards), which a spare has not.
+  if (!GuardsCacheReady()) return;
+  v8::Locker locker(isolate_);
+  v8::Isolate::Scope scope(isolate_);
+  v8::HandleScope handles(isolate_);
+  bool uncached = false;
+  v8::Local<v8::UnboundScript> guards = CompileGuards(isolate_, &uncached);
+  if (!guards.IsEmpty() && !uncached) guards_.Reset(isolate_, guards);
 }
 
 Environment::~Environment() { Dispose(); }
@@ -380,7 +398,7 @@ void Environment::FreeIsolate() {
   services_.platform->UnregisterIsolate(isolate_);
   isolate_->Dispose();
   isolate_ = nullptr;
-  services_.counters->isolates_disposed.fetch_add(1);
+  if (adopted_.load()) services_.counters->isolates_disposed.fetch_add(1);
 }
 
 void Environment::Release(HandleKind kind, uint64_t id) {
@@ -446,6 +464,11 @@ GuardsSource& GuardsSourceResource() {
 }
 
 }  // namespace
+
+bool Environment::GuardsCacheReady() {
+  std::lock_guard<std::mutex> lock(guards_cache_mutex);
+  return guards_cache != nullptr;
+}
 
 v8::Local<v8::UnboundScript> Environment::CompileGuards(v8::Isolate* isolate, bool* uncached) {
   v8::EscapableHandleScope scope(isolate);

@@ -93,6 +93,11 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   };
 
   static std::shared_ptr<Environment> Create(const Services& services, Options options);
+  // For an isolate made ahead (SpareIsolate), on the thread that made it: loads what every isolate
+  // loads before its first context (the guards' code), so that the first context does not wait for it.
+  void Prepare();
+  // The isolate now belongs to a caller: the engine's counts include it from here on.
+  void Adopt();
   // The Environment of a guest isolate (from inside a callback running in it).
   static Environment* From(v8::Isolate* isolate) { return static_cast<Environment*>(isolate->GetData(0)); }
   ~Environment() override;
@@ -207,6 +212,7 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   std::shared_ptr<GuestTaskRunner> task_runner_;
   std::unique_ptr<GuestPlatformDelegate> delegate_;
   v8::Isolate* isolate_ = nullptr;
+  std::atomic<bool> adopted_{false};
 
   // Held by whoever is inside the isolate; isolate_ is null once freed.
   std::mutex exec_mutex_;
@@ -230,6 +236,7 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   v8::Global<v8::UnboundScript> guards_;
   // `uncached`: set when no process-wide code cache existed yet to compile from.
   static v8::Local<v8::UnboundScript> CompileGuards(v8::Isolate* isolate, bool* uncached);
+  static bool GuardsCacheReady();
   // The native `chainDepth` and `stackRoom` that the guards receive in each context.
   v8::Global<v8::FunctionTemplate> chain_depth_;
   v8::Global<v8::FunctionTemplate> stack_room_;

@@ -14,6 +14,7 @@ namespace isorun {
 struct EngineCounters {
   std::atomic<uint64_t> isolates_created{0};
   std::atomic<uint64_t> isolates_disposed{0};
+  std::atomic<uint64_t> isolates_made_ahead{0};  // of isolates_created, taken from SpareIsolate
 };
 
 struct Services {

@@ -73,6 +73,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   pool_ = std::make_unique<ThreadPool>(threads, kEngineThreadStack);
   timers_ = std::make_unique<TimerThread>();
   services_ = Services{pool_.get(), timers_.get(), CurrentPlatform(), &counters_};
+  spare_ = std::make_unique<SpareIsolate>(services_);
   host_values_ = convert::NewHostValues();
   internal_token = Napi::Persistent(Napi::Object::New(env));
   heap_statistics_object = Napi::Persistent(MakeHeapStatisticsObjectFunction(env));
@@ -98,9 +99,15 @@ Addon::~Addon() { Shutdown(); }
 
 void Addon::CleanupHook(void* data) { static_cast<Addon*>(data)->Shutdown(); }
 
-std::shared_ptr<Environment> Addon::NewEnvironment(Environment::Options options) {
+std::shared_ptr<Environment> Addon::NewEnvironment(Environment::Options options, bool ahead) {
   if (shut_down_) throw Napi::Error::New(Napi::Env(env_), "isorun: the engine has shut down");
-  auto env = Environment::Create(services_, std::move(options));
+  std::shared_ptr<Environment> env;
+  if (ahead) {
+    env = spare_->Take(options);
+  } else {
+    env = Environment::Create(services_, std::move(options));
+    env->Adopt();
+  }
   environments_.erase(std::remove_if(environments_.begin(), environments_.end(),
                                      [](const std::weak_ptr<Environment>& e) { return e.expired(); }),
                       environments_.end());
@@ -177,6 +184,7 @@ void Addon::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   if (spin_) spin_->Close();
+  spare_->Stop();
   for (auto& weak : environments_) {
     if (auto env = weak.lock()) env->Dispose();
   }
@@ -204,6 +212,7 @@ Napi::Value Addon::Stats(const Napi::CallbackInfo& info) {
   stats.Set("isolatesCreated", created);
   stats.Set("isolatesDisposed", disposed);
   stats.Set("isolatesAlive", created - disposed);
+  stats.Set("isolatesMadeAhead", double(counters_.isolates_made_ahead.load()));
   stats.Set("poolThreads", double(pool_->size()));
   return stats;
 }

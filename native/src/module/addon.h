@@ -8,6 +8,7 @@
 
 #include "isolate/environment.h"
 #include "isolate/services.h"
+#include "isolate/spare_isolate.h"
 #include "lib/thread_pool.h"
 #include "lib/timer_thread.h"
 #include "module/completion_queue.h"
@@ -34,7 +35,9 @@ class Addon : public Napi::Addon<Addon> {
 
   static Addon& Of(Napi::Env env) { return *env.GetInstanceData<Addon>(); }
 
-  std::shared_ptr<Environment> NewEnvironment(Environment::Options options);
+  // `ahead`: take the isolate made ahead for these options, and make the next (SpareIsolate); a
+  // one-off (a snapshot's builder) leaves the spare to the isolates users create.
+  std::shared_ptr<Environment> NewEnvironment(Environment::Options options, bool ahead = true);
   const Services& services() const { return services_; }
   const std::shared_ptr<HostValues>& host_values() const { return host_values_; }
   // A snapshot bundle read and verified once per ExternalCopy, however many isolates boot from it.
@@ -72,6 +75,7 @@ class Addon : public Napi::Addon<Addon> {
   std::unique_ptr<TimerThread> timers_;
   EngineCounters counters_;
   Services services_;
+  std::unique_ptr<SpareIsolate> spare_;
   std::shared_ptr<HostValues> host_values_;
   std::unique_ptr<CompletionQueue> completions_;
   // The async context the promises are settled in (one callback scope per batch of completions).

@@ -376,7 +376,7 @@ Napi::Value IsolateHandle::CreateSnapshot(const Napi::CallbackInfo& info) {
   }
   Environment::Options settings;
   settings.memory_limit_bytes = size_t{256} << 20;
-  auto builder = Addon::Of(env).NewEnvironment(std::move(settings));
+  auto builder = Addon::Of(env).NewEnvironment(std::move(settings), /*ahead=*/false);
   std::shared_ptr<Snapshot> snapshot;
   std::string error;
   {

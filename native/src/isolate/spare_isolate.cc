@@ -1,0 +1,93 @@
+#include "isolate/spare_isolate.h"
+
+#include <pthread.h>
+
+namespace isorun {
+
+std::shared_ptr<Environment> SpareIsolate::Take(const Environment::Options& options) {
+  std::shared_ptr<Environment> env;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    // One being made, or about to be, for these options is done sooner than one begun here.
+    changed_.wait(lock, [&] {
+      bool coming = (building_ && Same(*building_, options)) || (wanted_ && !ready_ && Same(*wanted_, options));
+      return stopping_ || !coming;
+    });
+    if (!stopping_) {
+      if (ready_ && Same(ready_options_, options)) {
+        env = std::move(ready_);
+      } else if (ready_) {
+        stale_ = std::move(ready_);
+      }
+      wanted_ = options;
+      if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+      changed_.notify_all();
+    }
+  }
+  if (env) {
+    services_.counters->isolates_made_ahead.fetch_add(1);
+  } else {
+    env = Environment::Create(services_, options);
+  }
+  env->Adopt();
+  return env;
+}
+
+void SpareIsolate::Run() {
+  pthread_setname_np(pthread_self(), "isorun-ahead");
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [&] { return stopping_ || stale_ || (wanted_ && !ready_); });
+    if (stopping_) return;
+    if (stale_) {
+      std::shared_ptr<Environment> stale = std::move(stale_);
+      lock.unlock();
+      stale->Dispose();
+      stale.reset();
+      lock.lock();
+      continue;
+    }
+    building_ = std::move(wanted_);
+    wanted_.reset();
+    Environment::Options options = *building_;
+    lock.unlock();
+    std::shared_ptr<Environment> made;
+    try {
+      made = Environment::Create(services_, options);
+      made->Prepare();
+    } catch (const std::exception&) {
+      // Out of memory: the next request builds its own, as without a spare.
+      made.reset();
+    }
+    lock.lock();
+    building_.reset();
+    if (made && !stopping_ && !ready_) {
+      ready_ = std::move(made);
+      ready_options_ = std::move(options);
+    }
+    changed_.notify_all();
+    if (made) {
+      lock.unlock();
+      made->Dispose();
+      made.reset();
+      lock.lock();
+    }
+  }
+}
+
+void SpareIsolate::Stop() {
+  std::shared_ptr<Environment> ready;
+  std::shared_ptr<Environment> stale;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    ready = std::move(ready_);
+    stale = std::move(stale_);
+    changed_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+  if (ready) ready->Dispose();
+  if (stale) stale->Dispose();
+}
+
+}  // namespace isorun
