@@ -144,5 +144,7 @@ export interface EngineStats {
   isolatesAlive: number;
   /** Of `isolatesCreated`, those served by the isolate the engine had built ahead for the same options. */
   isolatesMadeAhead: number;
+  /** Isolates built ahead and not yet taken (0 or 1; not in `isolatesCreated` until taken). */
+  isolatesReadyAhead: number;
   poolThreads: number;
 }

@@ -1,6 +1,6 @@
 // Cold start of a guest: new isolate + context, compile and run `1+1`, dispose.
 import { defineBench } from '../lib/runner.mjs';
-import { summarize, timeSync } from '../lib/measure.mjs';
+import { cpuRow, summarize, timeSync, timeSyncWithCpu } from '../lib/measure.mjs';
 
 export default defineBench({
   file: import.meta.url,
@@ -17,13 +17,13 @@ export default defineBench({
       });
       return [{ metric: 'time', unit: 'ns', ...summarize(samples), note: 'no isolate: context + run only' }];
     }
-    const samples = timeSync(n, 100, () => {
+    const { samples, cpuPerOperation } = timeSyncWithCpu(n, 100, () => {
       const isolate = new engine.Isolate({ memoryLimit: 128 });
       const context = isolate.createContextSync();
       const result = isolate.compileScriptSync('1+1').runSync(context);
       isolate.dispose();
       if (result !== 2) throw new Error(`1+1 gave ${result}`);
     });
-    return [{ metric: 'time', unit: 'ns', ...summarize(samples) }];
+    return [{ metric: 'time', unit: 'ns', ...summarize(samples) }, cpuRow(cpuPerOperation, 'cycle')];
   },
 });

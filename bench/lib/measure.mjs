@@ -14,6 +14,23 @@ export function timeSync(iterations, warmup, operation) {
   return samples;
 }
 
+/**
+ * timeSync, plus the process's CPU time (user + system, every thread) per operation over the timed
+ * loop, in ns: work an implementation hands to other threads shows here and not in the samples.
+ */
+export function timeSyncWithCpu(iterations, warmup, operation) {
+  for (let i = 0; i < warmup; i++) operation(i);
+  const before = process.cpuUsage();
+  const samples = timeSync(iterations, 0, operation);
+  const used = process.cpuUsage(before);
+  return { samples, cpuPerOperation: ((used.user + used.system) * 1000) / iterations };
+}
+
+/** The metric row for timeSyncWithCpu's CPU figure (one value per round; rounds are pooled). */
+export function cpuRow(cpuPerOperation, what) {
+  return { metric: 'cpu', unit: 'ns', ...summarize([cpuPerOperation]), note: `process CPU (all threads) per ${what}` };
+}
+
 export async function timeAsync(iterations, warmup, operation) {
   for (let i = 0; i < warmup; i++) await operation(i);
   const samples = new Float64Array(iterations);

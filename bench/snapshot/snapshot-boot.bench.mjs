@@ -1,6 +1,6 @@
 // A guest booted from the library's snapshot: new isolate + context + one call + dispose.
 import { defineBench } from '../lib/runner.mjs';
-import { summarize, timeSync } from '../lib/measure.mjs';
+import { cpuRow, summarize, timeSyncWithCpu } from '../lib/measure.mjs';
 import { CALL_SOURCE, EXPECTED, checkSnapshot, outcomeOf, takeSnapshot } from './common.mjs';
 
 export default defineBench({
@@ -14,13 +14,16 @@ export default defineBench({
     const verdict = checkSnapshot(engine, snapshot);
     let mismatches = 0;
     const n = iterations(2000);
-    const samples = timeSync(n, 50, () => {
+    const { samples, cpuPerOperation } = timeSyncWithCpu(n, 50, () => {
       const isolate = new engine.Isolate({ snapshot, memoryLimit: 128 });
       const context = isolate.createContextSync();
       const result = isolate.compileScriptSync(CALL_SOURCE).runSync(context);
       isolate.dispose();
       if (result !== EXPECTED.call) mismatches++;
     });
-    return [{ metric: 'time', unit: 'ns', ...summarize(samples), outcome: outcomeOf(verdict, mismatches, n), note }];
+    return [
+      { metric: 'time', unit: 'ns', ...summarize(samples), outcome: outcomeOf(verdict, mismatches, n), note },
+      cpuRow(cpuPerOperation, 'boot'),
+    ];
   },
 });

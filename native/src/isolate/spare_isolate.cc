@@ -2,17 +2,24 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+
 namespace isorun {
 
 std::shared_ptr<Environment> SpareIsolate::Take(const Environment::Options& options) {
   std::shared_ptr<Environment> env;
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    // One being made, or about to be, for these options is done sooner than one begun here.
-    changed_.wait(lock, [&] {
-      bool coming = (building_ && Same(*building_, options)) || (wanted_ && !ready_ && Same(*wanted_, options));
-      return stopping_ || !coming;
-    });
+    // One being made for these options and due soon is ready sooner than one begun here. On a busy
+    // machine the thread making it runs slowly and its builds take longer: then this one builds its
+    // own, and the one being made serves the next call.
+    if (building_ && Same(*building_, options)) {
+      Clock::time_point due = build_started_ + build_time_;
+      Clock::time_point now = Clock::now();
+      if (due - now <= kWaitAtMost) {
+        changed_.wait_until(lock, std::max(due, now) + kWaitAtMost, [&] { return stopping_ || !building_; });
+      }
+    }
     if (!stopping_) {
       if (ready_ && Same(ready_options_, options)) {
         env = std::move(ready_);
@@ -49,6 +56,7 @@ void SpareIsolate::Run() {
     }
     building_ = std::move(wanted_);
     wanted_.reset();
+    build_started_ = Clock::now();
     Environment::Options options = *building_;
     lock.unlock();
     std::shared_ptr<Environment> made;
@@ -61,6 +69,7 @@ void SpareIsolate::Run() {
     }
     lock.lock();
     building_.reset();
+    build_time_ = (build_time_ * 3 + (Clock::now() - build_started_)) / 4;
     if (made && !stopping_ && !ready_) {
       ready_ = std::move(made);
       ready_options_ = std::move(options);

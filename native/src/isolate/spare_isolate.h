@@ -2,6 +2,7 @@
 // for V8 to make it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -25,14 +26,24 @@ class SpareIsolate {
   SpareIsolate(const SpareIsolate&) = delete;
   SpareIsolate& operator=(const SpareIsolate&) = delete;
 
-  // An isolate for `options`: the spare when it was made for equal options (waiting for it if it is
-  // being made), else one built here. Then a spare for these options is begun.
+  // An isolate for `options`: the spare when it was made for equal options (waiting for one being
+  // made only when it is due within kWaitAtMost), else one built here. Then a spare for these options
+  // is begun.
   std::shared_ptr<Environment> Take(const Environment::Options& options);
+  // How many are built and waiting (0 or 1).
+  int ready() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return ready_ ? 1 : 0;
+  }
   // Ends the thread and frees the spare. Idempotent.
   void Stop();
 
  private:
   void Run();
+  using Clock = std::chrono::steady_clock;
+  // Waiting longer than this for the spare would keep the caller (Node's event loop) from its work
+  // for longer than building one itself takes on a busy machine.
+  static constexpr Clock::duration kWaitAtMost = std::chrono::microseconds(300);
   static bool Same(const Environment::Options& a, const Environment::Options& b) {
     return a.memory_limit_bytes == b.memory_limit_bytes && a.context_setup == b.context_setup;
   }
@@ -42,6 +53,8 @@ class SpareIsolate {
   std::condition_variable changed_;
   std::optional<Environment::Options> wanted_;  // the options of the spare to make next
   std::optional<Environment::Options> building_;
+  Clock::time_point build_started_;
+  Clock::duration build_time_{std::chrono::microseconds(700)};  // recent builds, smoothed
   std::shared_ptr<Environment> ready_;
   Environment::Options ready_options_;
   std::shared_ptr<Environment> stale_;  // a spare made for other options, for the thread to free

@@ -213,6 +213,7 @@ Napi::Value Addon::Stats(const Napi::CallbackInfo& info) {
   stats.Set("isolatesDisposed", disposed);
   stats.Set("isolatesAlive", created - disposed);
   stats.Set("isolatesMadeAhead", double(counters_.isolates_made_ahead.load()));
+  stats.Set("isolatesReadyAhead", double(spare_->ready()));
   stats.Set("poolThreads", double(pool_->size()));
   return stats;
 }
