@@ -193,6 +193,9 @@ void Environment::Prepare() {
   v8::Locker locker(isolate_);
   v8::Isolate::Scope scope(isolate_);
   v8::HandleScope handles(isolate_);
+  // Our own constant source from its cache cannot fail to compile; should it, the first context
+  // compiles it again and reports why.
+  v8::TryCatch try_catch(isolate_);
   bool uncached = false;
   v8::Local<v8::UnboundScript> guards = CompileGuards(isolate_, &uncached);
   if (!guards.IsEmpty() && !uncached) guards_.Reset(isolate_, guards);
