@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <system_error>
 
 namespace isorun {
 
@@ -27,7 +28,13 @@ std::shared_ptr<Environment> SpareIsolate::Take(const Environment::Options& opti
         stale_ = std::move(ready_);
       }
       wanted_ = options;
-      if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+      if (!thread_.joinable()) {
+        try {
+          thread_ = std::thread([this] { Run(); });
+        } catch (const std::system_error&) {
+          wanted_.reset();  // no thread to spare (the process is at its limit): build each on the spot
+        }
+      }
       changed_.notify_all();
     }
   }
