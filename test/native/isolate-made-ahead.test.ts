@@ -79,6 +79,18 @@ if (peer) {
     plain.dispose();
   });
 
+  t.test('options that change at every call: each spare made for the last ones is freed, none leaks', async (t) => {
+    const before = stats();
+    for (let i = 0; i < 200; i++) {
+      const isolate = new Isolate({ memoryLimit: i % 2 ? 16 : 24 });
+      if (i % 3 === 0) isolate.createContextSync();
+      isolate.dispose();
+    }
+    t.equal(stats().isolatesCreated - before.isolatesCreated, 200, '200 counted as created');
+    t.equal(stats().isolatesAlive, before.isolatesAlive, 'none alive');
+    t.ok(stats().isolatesReadyAhead <= 1, 'at most one waiting');
+  });
+
   t.test('isolates made ahead are fresh: nothing of an earlier one shows', async (t) => {
     for (let i = 0; i < 5; i++) {
       const isolate = new Isolate({ memoryLimit: 16 });
