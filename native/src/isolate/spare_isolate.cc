@@ -24,6 +24,7 @@ std::shared_ptr<Environment> SpareIsolate::Take(const Environment::Options& opti
     if (!stopping_) {
       if (ready_ && Same(ready_options_, options)) {
         env = std::move(ready_);
+        ready_options_ = {};  // holds a snapshot alive otherwise
       } else if (ready_) {
         stale_ = std::move(ready_);
       }
@@ -56,8 +57,7 @@ void SpareIsolate::Run() {
     if (stale_) {
       std::shared_ptr<Environment> stale = std::move(stale_);
       lock.unlock();
-      stale->Dispose();
-      stale.reset();
+      Free(std::move(stale));
       lock.lock();
       continue;
     }
@@ -77,17 +77,26 @@ void SpareIsolate::Run() {
     lock.lock();
     building_.reset();
     build_time_ = (build_time_ * 3 + (Clock::now() - build_started_)) / 4;
-    if (made && !stopping_ && !ready_) {
+    // Kept unless a call has since asked for other options: the next spare is made for those.
+    if (made && !stopping_ && !ready_ && (!wanted_ || Same(*wanted_, options))) {
       ready_ = std::move(made);
       ready_options_ = std::move(options);
     }
     changed_.notify_all();
     if (made) {
       lock.unlock();
-      made->Dispose();
-      made.reset();
+      Free(std::move(made));
       lock.lock();
     }
+  }
+}
+
+void SpareIsolate::Free(std::shared_ptr<Environment> env) {
+  try {
+    env->Dispose();
+    env.reset();
+  } catch (const std::exception&) {
+    // Out of memory while freeing (a job posted to the pool): the isolate goes with the process.
   }
 }
 
@@ -102,8 +111,8 @@ void SpareIsolate::Stop() {
     changed_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
-  if (ready) ready->Dispose();
-  if (stale) stale->Dispose();
+  if (ready) Free(std::move(ready));
+  if (stale) Free(std::move(stale));
 }
 
 }  // namespace isorun

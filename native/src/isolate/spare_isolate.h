@@ -40,6 +40,8 @@ class SpareIsolate {
 
  private:
   void Run();
+  // Disposes a spare no call will take; never throws (the thread has no caller to throw to).
+  static void Free(std::shared_ptr<Environment> env);
   using Clock = std::chrono::steady_clock;
   // Waiting longer than this for the spare would keep the caller (Node's event loop) from its work
   // for longer than building one itself takes on a busy machine.
