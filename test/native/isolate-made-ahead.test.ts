@@ -14,12 +14,12 @@ if (peer) {
 } else {
   const stats = engineStats!;
   const madeAhead = () => stats().isolatesMadeAhead;
-  // The next isolate is built on another thread; a call that comes before it is ready builds its own.
-  const untilReady = async () => {
-    for (let wait = 0; wait < 500 && stats().isolatesReadyAhead === 0; wait++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  // Polls every 10 ms, at most `attempts` times, until `done()`.
+  const until = async (done: () => boolean, attempts: number) => {
+    for (let wait = 0; wait < attempts && !done(); wait++) await new Promise((resolve) => setTimeout(resolve, 10));
   };
+  // The next isolate is built on another thread; a call that comes before it is ready builds its own.
+  const untilReady = () => until(() => stats().isolatesReadyAhead !== 0, 500);
 
   t.test('the second isolate with the same options is the one made ahead, with its own cap', async (t) => {
     const before = stats();
@@ -50,9 +50,7 @@ if (peer) {
 
     t.equal(stats().isolatesCreated - before.isolatesCreated, 3, 'three isolates counted as created');
     // The capped one's large heap is freed by an engine thread after it was disposed.
-    for (let wait = 0; wait < 200 && stats().isolatesAlive !== before.isolatesAlive; wait++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await until(() => stats().isolatesAlive === before.isolatesAlive, 200);
     t.equal(stats().isolatesAlive, before.isolatesAlive, 'none counted alive once freed');
   });
 

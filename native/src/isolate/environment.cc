@@ -549,6 +549,18 @@ void StackRoomCallback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(static_cast<double>(Environment::From(info.GetIsolate())->StackRoom()));
 }
 
+// One of the native functions the guards receive, in `context`; its template is made once per isolate
+// and kept in `slot`.
+v8::MaybeLocal<v8::Function> GuardNative(v8::Local<v8::Context> context, v8::Global<v8::FunctionTemplate>& slot,
+                                         v8::FunctionCallback callback, int length) {
+  v8::Isolate* isolate = context->GetIsolate();
+  if (slot.IsEmpty()) {
+    slot.Reset(isolate, v8::FunctionTemplate::New(isolate, callback, {}, {}, length, v8::ConstructorBehavior::kThrow,
+                                                  v8::SideEffectType::kHasNoSideEffect));
+  }
+  return slot.Get(isolate)->GetFunction(context);
+}
+
 }  // namespace
 
 bool Environment::InstallGuards(v8::Local<v8::Context> context) {
@@ -559,22 +571,12 @@ bool Environment::InstallGuards(v8::Local<v8::Context> context) {
     if (guards.IsEmpty()) return false;
     guards_.Reset(isolate_, guards);
   }
-  if (chain_depth_.IsEmpty()) {
-    chain_depth_.Reset(isolate_,
-                       v8::FunctionTemplate::New(isolate_, ChainDepth, {}, {}, 2, v8::ConstructorBehavior::kThrow,
-                                                 v8::SideEffectType::kHasNoSideEffect));
-  }
-  if (stack_room_.IsEmpty()) {
-    stack_room_.Reset(isolate_,
-                      v8::FunctionTemplate::New(isolate_, StackRoomCallback, {}, {}, 0, v8::ConstructorBehavior::kThrow,
-                                                v8::SideEffectType::kHasNoSideEffect));
-  }
   v8::Local<v8::Value> install;
   v8::Local<v8::Function> chain_depth;
   v8::Local<v8::Function> stack_room;
   if (!guards_.Get(isolate_)->BindToCurrentContext()->Run(context).ToLocal(&install) || !install->IsFunction() ||
-      !chain_depth_.Get(isolate_)->GetFunction(context).ToLocal(&chain_depth) ||
-      !stack_room_.Get(isolate_)->GetFunction(context).ToLocal(&stack_room)) {
+      !GuardNative(context, chain_depth_, ChainDepth, 2).ToLocal(&chain_depth) ||
+      !GuardNative(context, stack_room_, StackRoomCallback, 0).ToLocal(&stack_room)) {
     return false;
   }
   v8::Local<v8::Value> argv[] = {chain_depth, v8::Boolean::New(isolate_, warm), stack_room};
