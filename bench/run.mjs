@@ -20,6 +20,7 @@ const ENGINE_BENCHES = [
   'engine/parallel-sum.bench.mjs',
   'engine/rss-per-isolate.bench.mjs',
   'engine/memory-limit.bench.mjs',
+  'engine/dispose-stall.bench.mjs',
   'snapshot/create-snapshot.bench.mjs',
   'snapshot/snapshot-boot.bench.mjs',
   'snapshot/snapshot-context.bench.mjs',

@@ -147,4 +147,6 @@ export interface EngineStats {
   /** Isolates built ahead and not yet taken (0 or 1; not in `isolatesCreated` until taken). */
   isolatesReadyAhead: number;
   poolThreads: number;
+  /** Disposed isolates with large heaps still being freed by the engine's background thread (`isorun-free`). */
+  isolatesBeingFreed: number;
 }

@@ -49,7 +49,7 @@ if (peer) {
     other.dispose();
 
     t.equal(stats().isolatesCreated - before.isolatesCreated, 3, 'three isolates counted as created');
-    // The capped one's large heap is freed by an engine thread after it was disposed.
+    // The capped one's large heap is freed by the engine's background thread after it was disposed.
     await until(() => stats().isolatesAlive === before.isolatesAlive, 200);
     t.equal(stats().isolatesAlive, before.isolatesAlive, 'none counted alive once freed');
   });

@@ -6,6 +6,7 @@
 
 #include <node.h>
 
+#include "lib/background_queue.h"
 #include "lib/thread_pool.h"
 #include "lib/timer_thread.h"
 
@@ -20,6 +21,8 @@ struct EngineCounters {
 struct Services {
   ThreadPool* pool;
   TimerThread* timers;
+  // Frees large guest heaps off the pool (Environment::Dispose).
+  BackgroundQueue* retirer;
   node::MultiIsolatePlatform* platform;
   EngineCounters* counters;
 };

@@ -73,6 +73,7 @@ class Addon : public Napi::Addon<Addon> {
   napi_env env_;
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<TimerThread> timers_;
+  std::unique_ptr<BackgroundQueue> retirer_;
   EngineCounters counters_;
   Services services_;
   std::unique_ptr<SpareIsolate> spare_;

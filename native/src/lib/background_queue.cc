@@ -1,0 +1,72 @@
+#include "lib/background_queue.h"
+
+#include <sched.h>
+#include <sys/resource.h>
+
+namespace isorun {
+
+bool BackgroundQueue::Post(std::function<void()> job) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (stopping_) return false;
+  if (!started_) {
+    if (pthread_create(&thread_, nullptr, &BackgroundQueue::Main, this) != 0) return false;
+    started_ = true;
+  }
+  jobs_.push_back(std::move(job));
+  wake_.notify_one();
+  return true;
+}
+
+void BackgroundQueue::Stop() {
+  bool join;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    join = started_;
+    wake_.notify_one();
+  }
+  if (join) pthread_join(thread_, nullptr);
+}
+
+size_t BackgroundQueue::pending() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return jobs_.size() + running_;
+}
+
+void* BackgroundQueue::Main(void* self) {
+  auto* queue = static_cast<BackgroundQueue*>(self);
+  pthread_setname_np(pthread_self(), queue->name_);
+  // Best effort: SCHED_BATCH so that its wake-ups never preempt a busy thread, and a lower priority so
+  // that guests' calls and Node's own thread win the CPU from it.
+#ifdef SCHED_BATCH
+  sched_param param{};
+  sched_setscheduler(0, SCHED_BATCH, &param);
+#endif
+  setpriority(PRIO_PROCESS, 0, queue->nice_);
+  queue->Loop();
+  return nullptr;
+}
+
+void BackgroundQueue::Loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+    // Stop() runs what was posted before it: the jobs free memory and must not be dropped.
+    if (jobs_.empty()) return;
+    std::function<void()> job = std::move(jobs_.front());
+    jobs_.pop_front();
+    ++running_;
+    lock.unlock();
+    // Nothing waits for a job's result, so a failure ends the job, not the process.
+    try {
+      job();
+    } catch (...) {
+    }
+    job = nullptr;
+    lock.lock();
+    --running_;
+  }
+}
+
+}  // namespace isorun
