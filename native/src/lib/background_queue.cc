@@ -1,7 +1,6 @@
 #include "lib/background_queue.h"
 
 #include <sched.h>
-#include <sys/resource.h>
 
 namespace isorun {
 
@@ -37,13 +36,13 @@ size_t BackgroundQueue::pending() {
 void* BackgroundQueue::Main(void* self) {
   auto* queue = static_cast<BackgroundQueue*>(self);
   pthread_setname_np(pthread_self(), queue->name_);
-  // Best effort: SCHED_BATCH so that its wake-ups never preempt a busy thread, and a lower priority so
-  // that guests' calls and Node's own thread win the CPU from it.
+  // Best effort: SCHED_BATCH, so that its wake-ups never preempt a busy thread. Not a lower priority:
+  // its jobs may take a process-wide lock that Node's thread waits for (freeing an isolate holds the
+  // one that orders isolate creation), and a low-priority holder would be preempted while holding it.
 #ifdef SCHED_BATCH
   sched_param param{};
   sched_setscheduler(0, SCHED_BATCH, &param);
 #endif
-  setpriority(PRIO_PROCESS, 0, queue->nice_);
   queue->Loop();
   return nullptr;
 }

@@ -1,6 +1,5 @@
-// One thread of its own, at a lower CPU priority, that runs posted jobs in order: work that nobody
-// waits for (freeing a large guest heap) and that would otherwise hold an engine thread that guests'
-// calls queue behind.
+// One thread of its own that runs posted jobs in order: work that nobody waits for (freeing a large
+// guest heap) and that would otherwise hold an engine thread that guests' calls queue behind.
 #pragma once
 
 #include <pthread.h>
@@ -14,8 +13,8 @@ namespace isorun {
 
 class BackgroundQueue {
  public:
-  // `name` (at most 15 characters) names the thread; `nice` is its CPU priority (larger: lower).
-  BackgroundQueue(const char* name, int nice) : name_(name), nice_(nice) {}
+  // `name` (at most 15 characters) names the thread.
+  explicit BackgroundQueue(const char* name) : name_(name) {}
   ~BackgroundQueue() { Stop(); }
   BackgroundQueue(const BackgroundQueue&) = delete;
   BackgroundQueue& operator=(const BackgroundQueue&) = delete;
@@ -33,7 +32,6 @@ class BackgroundQueue {
   void Loop();
 
   const char* const name_;
-  const int nice_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> jobs_;

@@ -16,11 +16,6 @@ namespace isorun {
 namespace {
 // Guests recurse deep; V8 keeps its own limit ~1 MB below where a thread enters, so give room.
 constexpr size_t kEngineThreadStack = size_t{8} << 20;
-// Freeing a large heap (a collection, then Isolate::Dispose: 3-15 ms, 1-3 ms of it CPU) is work nobody
-// waits for: at nice 10 guests' calls and Node's thread win the CPU from it. It holds the process-wide
-// lifecycle lock only for the Dispose after the collection (~0.4 ms), which a `new Isolate()` that finds
-// no isolate made ahead may wait for.
-constexpr int kRetirerNice = 10;
 
 node::MultiIsolatePlatform* CurrentPlatform() {
   v8::Isolate* isolate = v8::Isolate::GetCurrent();
@@ -77,7 +72,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
   pool_ = std::make_unique<ThreadPool>(threads, kEngineThreadStack);
   timers_ = std::make_unique<TimerThread>();
-  retirer_ = std::make_unique<BackgroundQueue>("isorun-free", kRetirerNice);
+  retirer_ = std::make_unique<BackgroundQueue>("isorun-free");
   services_ = Services{pool_.get(), timers_.get(), retirer_.get(), CurrentPlatform(), &counters_};
   spare_ = std::make_unique<SpareIsolate>(services_);
   host_values_ = convert::NewHostValues();
