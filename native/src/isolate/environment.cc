@@ -345,11 +345,12 @@ void Environment::Dispose() {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   // The isolate is idle. Freeing a large heap takes milliseconds (3-16 ms for 16-128 MB) and the caller
-  // is often Node's thread, so the engine's background thread does it (an engine thread did, and a
-  // server's calls queued behind it: at 1,000 req/s each isolate worn out and replaced put a burst of
-  // requests past 10 ms), unless the caller is an engine thread, the engine is stopping, or this
-  // Environment is being destroyed. A small one (0.1 ms) is freed here: handing it over made
-  // back-to-back create/dispose slower (1,429 -> 1,503 us), the two threads contending.
+  // is often Node's thread, so the engine's background thread does it, unless the caller is an engine
+  // thread, the engine is stopping, or this Environment is being destroyed. An engine thread did it
+  // before, and other isolates' calls queued behind it: while six ~20 MB isolates were disposed, the
+  // slowest call of another isolate took 9.6-29 ms, against 3.3-3.9 ms now (dispose-stall benchmark).
+  // A small one (0.1 ms) is freed here: handing it over made back-to-back create/dispose slower
+  // (1,429 -> 1,503 us), the two threads contending.
   bool large = HeapIsLarge();
   if (large && ThreadPool::CurrentJob().worker == nullptr) {
     if (std::shared_ptr<Environment> self = weak_from_this().lock()) {
