@@ -1,26 +1,9 @@
 // A request's worth of work in a warm isolate: fresh context, run a small function, JSON-shaped
 // data copied in and out (structured clone both ways).
 import assert from 'node:assert/strict';
-import { releaseReference } from '../lib/impls.mjs';
 import { defineBench } from '../lib/runner.mjs';
 import { summarize, timeSync } from '../lib/measure.mjs';
-
-const FUNCTION_SOURCE = `(function handler(order) {
-  let total = 0;
-  for (const line of order.lines) total += line.price * line.quantity;
-  return { id: order.id, customer: order.customer.toUpperCase(), total, items: order.lines.length };
-})`;
-
-const input = (i) => ({
-  id: i,
-  customer: 'ada lovelace',
-  lines: [
-    { sku: 'A-1', price: 3, quantity: 2 },
-    { sku: 'B-2', price: 5, quantity: 1 },
-    { sku: 'C-3', price: 7, quantity: 4 },
-  ],
-});
-const expected = (i) => ({ id: i, customer: 'ADA LOVELACE', total: 39, items: 3 });
+import { FUNCTION_SOURCE, contextJsonCall, expected, input } from './context-json-case.mjs';
 
 export default defineBench({
   file: import.meta.url,
@@ -40,14 +23,7 @@ export default defineBench({
     }
     const isolate = new engine.Isolate({ memoryLimit: 128 });
     const script = isolate.compileScriptSync(FUNCTION_SOURCE, { filename: 'handler.js' });
-    const call = (i) => {
-      const context = isolate.createContextSync();
-      const handler = script.runSync(context, { reference: true });
-      const output = handler.applySync(undefined, [input(i)], { arguments: { copy: true }, result: { copy: true } });
-      releaseReference(handler);
-      context.release();
-      return output;
-    };
+    const call = contextJsonCall(isolate, script);
     assert.deepEqual(call(1), expected(1));
     const samples = timeSync(n, 100, (i) => {
       if (call(i).total !== 39) throw new Error('wrong total');

@@ -6,34 +6,16 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadEngine } from '../lib/impls.mjs';
+import { FUNCTION_SOURCE, contextJsonCall } from '../engine/context-json-case.mjs';
 import { medianMicros } from './median.mjs';
-
-const FUNCTION_SOURCE = `(function handler(order) {
-  let total = 0;
-  for (const line of order.lines) total += line.price * line.quantity;
-  return { id: order.id, customer: order.customer.toUpperCase(), total, items: order.lines.length };
-})`;
-const input = (i) => ({
-  id: i,
-  customer: 'ada lovelace',
-  lines: [
-    { sku: 'A-1', price: 3, quantity: 2 },
-    { sku: 'B-2', price: 5, quantity: 1 },
-    { sku: 'C-3', price: 7, quantity: 4 },
-  ],
-});
 
 function child(impl) {
   const engine = loadEngine(impl);
   const isolate = new engine.Isolate({ memoryLimit: 128 });
   const script = isolate.compileScriptSync(FUNCTION_SOURCE, { filename: 'handler.js' });
+  const call = contextJsonCall(isolate, script);
   const full = (i) => {
-    const context = isolate.createContextSync();
-    const handler = script.runSync(context, { reference: true });
-    const output = handler.applySync(undefined, [input(i)], { arguments: { copy: true }, result: { copy: true } });
-    handler.release();
-    context.release();
-    if (output.total !== 39) throw new Error(`${impl}: wrong total`);
+    if (call(i).total !== 39) throw new Error(`${impl}: wrong total`);
   };
   for (let i = 0; i < 300; i++) full(i);
   const row = medianMicros(full, 2000);
