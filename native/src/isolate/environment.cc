@@ -345,8 +345,9 @@ void Environment::Dispose() {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   // The isolate is idle. Freeing a large heap takes milliseconds (3-16 ms for 16-128 MB) and the caller
-  // is often Node's thread, so the engine's background thread does it, unless the caller is an engine
-  // thread, the engine is stopping, or this Environment is being destroyed. An engine thread did it
+  // is often Node's thread, so the engine's background thread does it (or the pool, if that thread is
+  // gone), unless the caller is an engine thread, the engine has stopped (after Addon::Shutdown neither
+  // takes work), or this Environment is being destroyed. An engine thread did it
   // before, and other isolates' calls queued behind it: while six ~20 MB isolates were disposed, the
   // slowest call of another isolate took 9.6-29 ms, against 3.3-3.9 ms now (dispose-stall benchmark).
   // A small one (0.1 ms) is freed here: handing it over made back-to-back create/dispose slower

@@ -9,6 +9,8 @@ bool BackgroundQueue::Post(std::function<void()> job) {
   if (stopping_) return false;
   if (!started_) {
     if (pthread_create(&thread_, nullptr, &BackgroundQueue::Main, this) != 0) return false;
+    // Named here, so that the name is there when Post returns (per-thread CPU in top -H, /proc).
+    pthread_setname_np(thread_, name_);
     started_ = true;
   }
   jobs_.push_back(std::move(job));
@@ -35,7 +37,6 @@ size_t BackgroundQueue::pending() {
 
 void* BackgroundQueue::Main(void* self) {
   auto* queue = static_cast<BackgroundQueue*>(self);
-  pthread_setname_np(pthread_self(), queue->name_);
   // Best effort: SCHED_BATCH, so that its wake-ups never preempt a busy thread. Not a lower priority:
   // its jobs may take a process-wide lock that Node's thread waits for (freeing an isolate holds the
   // one that orders isolate creation), and a low-priority holder would be preempted while holding it.
@@ -57,11 +58,7 @@ void BackgroundQueue::Loop() {
     jobs_.pop_front();
     ++running_;
     lock.unlock();
-    // Nothing waits for a job's result, so a failure ends the job, not the process.
-    try {
-      job();
-    } catch (...) {
-    }
+    job();
     job = nullptr;
     lock.lock();
     --running_;

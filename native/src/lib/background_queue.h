@@ -20,7 +20,8 @@ class BackgroundQueue {
   BackgroundQueue& operator=(const BackgroundQueue&) = delete;
 
   // Starts the thread on first use. False (the job not taken) once stopping, or if no thread could be
-  // started: the caller then does the work some other way.
+  // started: the caller then does the work some other way. Jobs must not throw (as on the engine's
+  // pool: a half-done job, such as an isolate half freed, is worse than the end of the process).
   bool Post(std::function<void()> job);
   // Runs every job already posted, then joins the thread. Idempotent.
   void Stop();

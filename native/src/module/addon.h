@@ -68,6 +68,8 @@ class Addon : public Napi::Addon<Addon> {
   // Node thread: resolves the promises of the completions linked from `first`, oldest first.
   static void Deliver(void* self, Completion* first);
   static void CleanupHook(void* data);
+  // Node's at-exit hook (process.exit); `token` is an ExitToken.
+  static void AtExitHook(void* token);
   void Complete(Napi::Env env, std::unique_ptr<Completion> completion);
 
   napi_env env_;
@@ -84,6 +86,12 @@ class Addon : public Napi::Addon<Addon> {
   size_t outstanding_ = 0;
   std::unique_ptr<LoopSpin> spin_;
   bool shut_down_ = false;
+  // What the at-exit hook holds: this Addon until it is destroyed (then null), so that a hook run after
+  // the environment's cleanup finds nothing to stop.
+  struct ExitToken {
+    Addon* addon;
+  };
+  ExitToken* exit_token_ = nullptr;
   std::vector<std::weak_ptr<Environment>> environments_;
   std::vector<std::pair<std::weak_ptr<ExternalCopyData>, std::shared_ptr<const ContextSetup>>> snapshots_;
 };
