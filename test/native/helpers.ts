@@ -214,10 +214,11 @@ export function prepareStuckSort(isolate: Isolate, context: Context): void {
 }
 
 /**
- * This process's engine threads (`isorun-engine`, `isorun-extra`; Linux): each thread's id and the
- * fields of /proc/self/task/<tid>/stat after its name, so that `stat[0]` is field 3 (the state).
+ * This process's threads named `names` (by default the engine's pool: `isorun-engine`, `isorun-extra`;
+ * Linux): each thread's id and the fields of /proc/self/task/<tid>/stat after its name, so that
+ * `stat[0]` is field 3 (the state).
  */
-export function engineThreads(): Array<{ tid: number; stat: string[] }> {
+export function engineThreads(names = ['isorun-engine', 'isorun-extra']): Array<{ tid: number; stat: string[] }> {
   const threads: Array<{ tid: number; stat: string[] }> = [];
   for (const tid of fs.readdirSync('/proc/self/task')) {
     let stat: string;
@@ -227,7 +228,7 @@ export function engineThreads(): Array<{ tid: number; stat: string[] }> {
       continue; // the thread exited meanwhile
     }
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    if (name !== 'isorun-engine' && name !== 'isorun-extra') continue;
+    if (!names.includes(name)) continue;
     threads.push({ tid: Number(tid), stat: stat.slice(stat.lastIndexOf(')') + 2).split(' ') });
   }
   return threads;

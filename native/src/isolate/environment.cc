@@ -346,12 +346,11 @@ void Environment::Dispose() {
   }
   // The isolate is idle. Freeing a large heap takes milliseconds (3-16 ms for 16-128 MB) and the caller
   // is often Node's thread, so the engine's background thread does it (or the pool, if that thread is
-  // gone), unless the caller is an engine thread, the engine has stopped (after Addon::Shutdown neither
-  // takes work), or this Environment is being destroyed. An engine thread did it
-  // before, and other isolates' calls queued behind it: while six ~20 MB isolates were disposed, the
-  // slowest call of another isolate took 9.6-29 ms, against 3.3-3.9 ms now (dispose-stall benchmark).
-  // A small one (0.1 ms) is freed here: handing it over made back-to-back create/dispose slower
-  // (1,429 -> 1,503 us), the two threads contending.
+  // gone), unless the caller is an engine thread, the engine has stopped (neither takes work after
+  // Addon::Shutdown), or this Environment is being destroyed. Not the pool first: other isolates' calls
+  // queued behind it (six ~20 MB isolates disposed: another isolate's slowest call 9.6-29 ms there,
+  // 3.3-3.9 ms now; dispose-stall benchmark). A small one (0.1 ms) is freed here: handing it over made
+  // back-to-back create/dispose slower (1,429 -> 1,503 us), the two threads contending.
   bool large = HeapIsLarge();
   if (large && ThreadPool::CurrentJob().worker == nullptr) {
     if (std::shared_ptr<Environment> self = weak_from_this().lock()) {

@@ -96,7 +96,7 @@ void SpareIsolate::Free(std::shared_ptr<Environment> env) {
     env->Dispose();
     env.reset();
   } catch (const std::exception&) {
-    // Out of memory while freeing (a job posted to the pool): the isolate goes with the process.
+    // Out of memory while freeing (posting the teardown of a large heap): the isolate goes with the process.
   }
 }
 
