@@ -91,6 +91,12 @@ export declare class Isolate {
   createContextSync(options?: { inspector?: boolean }): Context;
   getHeapStatistics(): Promise<HeapStatistics>;
   getHeapStatisticsSync(): HeapStatistics;
+  /**
+   * isorun's own: `used_heap_size` alone, without the walk over every context not yet collected that
+   * V8's full statistics make (cheap enough to read after every call).
+   */
+  getUsedHeapSize(): Promise<number>;
+  getUsedHeapSizeSync(): number;
   dispose(): void;
 }
 

@@ -1,6 +1,7 @@
 // Pins: getHeapStatistics/getHeapStatisticsSync return V8's heap statistics for the isolate plus
 // `externally_allocated_size`, which grows with guest ArrayBuffer memory; heap_size_limit
-// follows memoryLimit.
+// follows memoryLimit. isorun's own getUsedHeapSize[Sync] gives the same used_heap_size (isolated-vm
+// has no such method).
 // On isolated-vm 5.0.4 "V8's other fields" is expected to fail: version 5 returns only the
 // fields it documents, while isorun's types add the rest of v8.getHeapStatistics().
 import t from 'tap';
@@ -62,4 +63,17 @@ t.test('externally_allocated_size counts guest ArrayBuffers', async (t) => {
   const during = (await isolate.getHeapStatistics()).externally_allocated_size;
   t.ok(during - before >= 16 * 1024 * 1024, `grew by ${during - before} bytes`);
   t.ok(during - before < 24 * 1024 * 1024, 'and not by much more');
+});
+
+t.test("getUsedHeapSize is the statistics' used_heap_size, and follows the guest's heap", async (t) => {
+  const { isolate, context } = sandbox(t);
+  // Back to back on this thread: nothing runs in the isolate in between.
+  t.equal(isolate.getUsedHeapSizeSync(), isolate.getHeapStatisticsSync().used_heap_size, 'sync');
+  const [used, stats] = await Promise.all([isolate.getUsedHeapSize(), isolate.getHeapStatistics()]);
+  t.equal(used, stats.used_heap_size, 'async, queued one after the other');
+  evalSync(isolate, context, 'globalThis.keep = Array.from({ length: 200000 }, (_, i) => ({ i })); 0');
+  const grown = await isolate.getUsedHeapSize();
+  t.ok(grown - used > 4 * 1024 * 1024, `grew by ${grown - used} bytes with 200,000 live objects`);
+  evalSync(isolate, context, 'globalThis.keep = undefined; 0');
+  t.ok(grown <= isolate.getHeapStatisticsSync().total_heap_size, 'within the heap');
 });

@@ -39,6 +39,8 @@ class IsolateHandle : public Napi::ObjectWrap<IsolateHandle> {
   Napi::Value CreateContext(const Napi::CallbackInfo& info);
   template <Mode mode>
   Napi::Value GetHeapStatistics(const Napi::CallbackInfo& info);
+  template <Mode mode>
+  Napi::Value GetUsedHeapSize(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsDisposed(const Napi::CallbackInfo& info);
   Napi::Value CpuTime(const Napi::CallbackInfo& info);

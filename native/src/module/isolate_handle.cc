@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstring>
 #include <iterator>
 
 #include "isolate/code_cache.h"
@@ -188,6 +189,28 @@ class HeapStatisticsTask : public Task {
   size_t external_ = 0;
 };
 
+// getUsedHeapSize: used_heap_size alone, summed over the mutable heap spaces (as V8's own total is).
+// GetHeapStatistics also counts the isolate's native contexts by walking their list, which holds every
+// context not yet collected: a server making a context per request spent ~3% of its CPU there.
+class UsedHeapSizeTask : public Task {
+ public:
+  void Run(Environment& env, TaskControl& control) override {
+    v8::Isolate* isolate = env.isolate();
+    v8::HeapSpaceStatistics space;
+    for (size_t i = 0; i < isolate->NumberOfHeapSpaces(); ++i) {
+      // Read-only space is shared by every isolate of the process and not in V8's used_heap_size.
+      if (isolate->GetHeapSpaceStatistics(&space, i) && std::strcmp(space.space_name(), "read_only_space") != 0) {
+        used_ += space.space_used_size();
+      }
+    }
+  }
+
+  Napi::Value Finish(Napi::Env env) override { return Napi::Number::New(env, double(used_)); }
+
+ private:
+  size_t used_ = 0;
+};
+
 int IntegerOption(Napi::Object options, const char* key, const std::string& what) {
   Napi::Value value = options.Get(key);
   if (value.IsUndefined()) return 0;
@@ -261,6 +284,8 @@ Napi::Function IsolateHandle::Define(Napi::Env env) {
                       InstanceMethod("createContextSync", &IsolateHandle::CreateContext<Mode::kSync>),
                       InstanceMethod("getHeapStatistics", &IsolateHandle::GetHeapStatistics<Mode::kAsync>),
                       InstanceMethod("getHeapStatisticsSync", &IsolateHandle::GetHeapStatistics<Mode::kSync>),
+                      InstanceMethod("getUsedHeapSize", &IsolateHandle::GetUsedHeapSize<Mode::kAsync>),
+                      InstanceMethod("getUsedHeapSizeSync", &IsolateHandle::GetUsedHeapSize<Mode::kSync>),
                       InstanceMethod("dispose", &IsolateHandle::Dispose),
                       StaticMethod("createSnapshot", &IsolateHandle::CreateSnapshot),
                   });
@@ -318,6 +343,13 @@ Napi::Value IsolateHandle::GetHeapStatistics(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (mode != Mode::kAsync) Live(env, env_);
   return Dispatch(env, env_, std::make_unique<HeapStatisticsTask>(), mode);
+}
+
+template <Mode mode>
+Napi::Value IsolateHandle::GetUsedHeapSize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (mode != Mode::kAsync) Live(env, env_);
+  return Dispatch(env, env_, std::make_unique<UsedHeapSizeTask>(), mode);
 }
 
 Napi::Value IsolateHandle::Dispose(const Napi::CallbackInfo& info) {
