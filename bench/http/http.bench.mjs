@@ -69,6 +69,17 @@ export function httpTargets() {
   ];
 }
 
+/**
+ * A server's environment: the bench's own, less the variables that only tell the bench where isorun is
+ * (isorun's server refuses an ISORUN_ variable that is not one of its settings), plus the target's.
+ */
+export function serverEnv(target, port) {
+  const env = { ...process.env, ...target.env(port) };
+  delete env.ISORUN_NATIVE;
+  delete env.ISORUN_SERVER;
+  return env;
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
@@ -150,12 +161,13 @@ async function stop(child) {
   clearTimeout(timer);
 }
 
-async function measure(target, { seconds, warmupSeconds }) {
+/** Throughput and latency of one server; with `fixedRate` (the default) also its latency at FIXED_RATE. */
+export async function measure(target, { seconds, warmupSeconds, fixedRate: atFixedRate = true }) {
   const port = await freePort();
   const url = `http://${HOST}:${port}/run`;
   const [command, ...args] = target.command(port);
   const child = spawn(command, args, {
-    env: { ...process.env, ...target.env(port) },
+    env: serverEnv(target, port),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -173,7 +185,7 @@ async function measure(target, { seconds, warmupSeconds }) {
     }
     await load(url, warmupSeconds);
     const result = await load(url, seconds);
-    const fixed = await fixedRate(url, seconds);
+    const fixed = atFixedRate ? await fixedRate(url, seconds) : [];
     const failures = result.non2xx + result.errors + result.timeouts;
     const outcome =
       failures > 0 ? `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` : undefined;

@@ -6,7 +6,7 @@
 //   node bench/http/thread-cpu.mjs [rate=600] [seconds=8] [isorun|isolated-vm|fastify|node:vm|workerd]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { freePort, httpTargets, waitUntilServing } from './http.bench.mjs';
+import { freePort, httpTargets, serverEnv, waitUntilServing } from './http.bench.mjs';
 import { pacedLoad, percentile } from './paced-load.mjs';
 
 const [rate = 600, seconds = 8, which = 'isorun'] = process.argv.slice(2);
@@ -20,7 +20,7 @@ if (target === undefined) {
 }
 const port = await freePort();
 const [command, ...args] = target.command(port);
-const env = { ...process.env, ...target.env(port), ISORUN_LOG_LEVEL: 'warn' };
+const env = { ...serverEnv(target, port), ISORUN_LOG_LEVEL: 'warn' };
 const server = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
 const url = `http://127.0.0.1:${port}/run`;
 const body = JSON.stringify({ code: '(a,b)=>a+b', args: [1, 2] });
