@@ -232,6 +232,8 @@ Environment::Lock::~Lock() {
   }
 }
 
+size_t Environment::UsedHeapSize() { return ReadHeapSizes(isolate_).used; }
+
 bool Environment::HeldByCurrentThread() const { return owner_thread_.load() == ThisThreadId(); }
 
 size_t Environment::StackRoom() const {

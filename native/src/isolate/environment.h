@@ -162,6 +162,9 @@ class Environment : public PlatformTaskSink, public std::enable_shared_from_this
   size_t StackRoom() const;
   size_t memory_limit() const { return allocator_->limit(); }
   size_t external_bytes() const { return allocator_->used(); }
+  // V8's used_heap_size, read from the heap spaces (without GetHeapStatistics' walk over every context
+  // not yet collected). Needs the isolate's lock.
+  size_t UsedHeapSize();
   const std::shared_ptr<LimitedAllocator>& allocator() const { return allocator_; }
   // Heap used after the last GC (no lock needed).
   size_t heap_used_estimate() const { return heap_used_.load(std::memory_order_relaxed); }
