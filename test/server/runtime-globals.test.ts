@@ -195,6 +195,10 @@ t.test('guest runtime globals', async (t) => {
     t.notSame(first.uuid, second.uuid);
     t.ok(new Set(first.bytes).size > 16, 'bytes look random');
     t.same(first.errors, ['TypeMismatchError', 'QuotaExceededError']);
+    // Statements run their top level before the call: the context's entropy and log limits are set first.
+    const statements = await result(`const id = crypto.randomUUID();\nconsole.log('made', id);\nid`);
+    t.match(statements.result, /^[0-9a-f]{8}-[0-9a-f]{4}-4/, 'crypto works at the top level of statements');
+    t.same(statements.logs, [{ level: 'log', message: `made ${statements.result}` }]);
   });
 
   t.test('globals are defined as on the web: operations enumerable, interfaces and namespaces not', async (t) => {
