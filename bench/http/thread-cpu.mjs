@@ -46,9 +46,15 @@ function threads() {
 
 try {
   await waitUntilServing(url, server);
-  await pacedLoad({ url, body, rate: Number(rate), seconds: 2 }); // warm-up
-  const before = threads();
-  const run = await pacedLoad({ url, body, rate: Number(rate), seconds: Number(seconds) });
+  let before;
+  const run = await pacedLoad({
+    url,
+    body,
+    rate: Number(rate),
+    seconds: Number(seconds),
+    warmupSeconds: 2,
+    onWarmedUp: () => (before = threads()),
+  });
   const after = threads();
   let total = 0;
   const parts = Object.entries(after).map(([name, { cpuMs, wakes }]) => {
