@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { benchDir } from '../lib/impls.mjs';
 import { httpTargets, measure } from '../http/http.bench.mjs';
+import { percentile } from '../http/paced-load.mjs';
 
 const rounds = Number(process.argv[2] ?? 3);
 const byImpl = Object.fromEntries(httpTargets().map((target) => [target.impl, target]));
@@ -34,11 +35,7 @@ const targets = [
 ];
 const throughput = new Map(targets.map((target) => [target.impl, []]));
 const pacedP99 = new Map(targets.map((target) => [target.impl, []]));
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+const median = (values) => percentile(values, 0.5);
 
 for (let round = 1; round <= rounds; round++) {
   for (const target of targets) {

@@ -10,22 +10,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { benchDir, loadEngine } from '../../lib/impls.mjs';
 import { serve } from './app.mjs';
+import { Pool } from './pool.mjs';
 
 const POOL_SIZE = 4;
 const engine = loadEngine(process.env.FLOOR_ENGINE ?? 'isolated-vm');
 const call = process.env.FLOOR_WORK === 'call';
 const runtimeSource = call && fs.readFileSync(path.join(benchDir, '..', 'dist', 'guest-runtime.js'), 'utf8');
-const idle = Array.from({ length: POOL_SIZE }, () => {
-  const isolate = new engine.Isolate({ memoryLimit: 128 });
-  if (!call) return { isolate };
-  return {
-    isolate,
-    runtime: isolate.compileScriptSync(runtimeSource, { filename: 'isorun:runtime' }),
-    // As server/source.ts reads an expression: a script that stores it for the runtime's invokeEntry.
-    scripts: new Map(),
-  };
-});
-const waiting = [];
+const pool = new Pool(
+  Array.from({ length: POOL_SIZE }, () => {
+    const isolate = new engine.Isolate({ memoryLimit: 128 });
+    if (!call) return { isolate };
+    return {
+      isolate,
+      runtime: isolate.compileScriptSync(runtimeSource, { filename: 'isorun:runtime' }),
+      // As server/source.ts reads an expression: a script that stores it for the runtime's invokeEntry.
+      scripts: new Map(),
+    };
+  }),
+);
 const SEED = 'a'.repeat(64);
 
 async function invoke(entry, context, code, args) {
@@ -46,7 +48,7 @@ async function invoke(entry, context, code, args) {
 }
 
 async function execute(code, args) {
-  const entry = idle.pop() ?? (await new Promise((resolve) => waiting.push(resolve)));
+  const entry = await pool.acquire();
   try {
     const context = await entry.isolate.createContext();
     try {
@@ -55,10 +57,8 @@ async function execute(code, args) {
       context.release();
     }
   } finally {
-    const waiter = waiting.shift();
-    if (waiter !== undefined) waiter(entry);
-    else idle.push(entry);
+    pool.release(entry);
   }
 }
 
-await serve(execute, { onClose: async () => idle.forEach(({ isolate }) => isolate.dispose()) });
+await serve(execute, { onClose: async () => pool.drain().forEach(({ isolate }) => isolate.dispose()) });

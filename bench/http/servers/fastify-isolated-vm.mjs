@@ -2,45 +2,15 @@
 // copied (structured clone), a timeout and a memory limit on every call.
 import { createRequire } from 'node:module';
 import { serve } from './app.mjs';
+import { Pool } from './pool.mjs';
 
 const ivm = createRequire(import.meta.url)('isolated-vm');
 const POOL_SIZE = 4;
 const MEMORY_LIMIT_MB = 128;
 const TIMEOUT_MS = 1000;
 
-/** Isolates checked out one request at a time; waiters are served in arrival order. */
-class IsolatePool {
-  #idle = [];
-  #waiting = [];
-
-  constructor(size) {
-    for (let i = 0; i < size; i++) this.#idle.push(this.#create());
-  }
-
-  #create() {
-    return new ivm.Isolate({ memoryLimit: MEMORY_LIMIT_MB });
-  }
-
-  acquire() {
-    const isolate = this.#idle.pop();
-    if (isolate !== undefined) return Promise.resolve(isolate);
-    return new Promise((resolve) => this.#waiting.push(resolve));
-  }
-
-  release(isolate) {
-    // An isolate killed by its memory limit is replaced, never handed out again.
-    const usable = isolate.isDisposed ? this.#create() : isolate;
-    const waiter = this.#waiting.shift();
-    if (waiter !== undefined) waiter(usable);
-    else this.#idle.push(usable);
-  }
-
-  dispose() {
-    for (const isolate of this.#idle.splice(0)) isolate.dispose();
-  }
-}
-
-const pool = new IsolatePool(POOL_SIZE);
+const create = () => new ivm.Isolate({ memoryLimit: MEMORY_LIMIT_MB });
+const pool = new Pool(Array.from({ length: POOL_SIZE }, create));
 
 async function execute(code, args) {
   const isolate = await pool.acquire();
@@ -61,8 +31,9 @@ async function execute(code, args) {
     }
   } finally {
     if (!isolate.isDisposed) context?.release();
-    pool.release(isolate);
+    // An isolate killed by its memory limit is replaced, never handed out again.
+    pool.release(isolate.isDisposed ? create() : isolate);
   }
 }
 
-await serve(execute, { onClose: async () => pool.dispose() });
+await serve(execute, { onClose: async () => pool.drain().forEach((isolate) => isolate.dispose()) });
